@@ -1,0 +1,32 @@
+"""The page registry: the one list of pages that app.py routes and the smoke test runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str  # file name under pages/
+    title: str
+    icon: str
+    url_path: str  # "" for the default page, which Streamlit serves at /
+    default: bool = False
+
+    @property
+    def path(self) -> Path:
+        return PAGES_DIR / self.file
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("map.py", "World map", ":material/public:", "", default=True),
+    PageSpec("country.py", "Country", ":material/flag:", "country"),
+)
+
+
+def page(url_path: str) -> PageSpec:
+    return next(p for p in PAGES if p.url_path == url_path)

@@ -1,0 +1,362 @@
+"""The Streamlit-aware helpers: cached loaders keyed by data version, URL state, shared widgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import pandas as pd
+import streamlit as st
+
+from hmhb_dash import charts, geo, queries, store
+from hmhb_dash.permalinks import MapView, Parsed, parse_map_view
+from hmhb_dash.registry import page
+from hmhb_dash.schema import INCOME_GROUPS, NOT_REPORTED, REGION_GROUPINGS
+
+ATTRIBUTION = (
+    "Stages are this project's reading of the public record (HMHB World Map, ministries, partners, "
+    "trials); each links to its source."
+)
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+# --- Data (cached per data version: a publish is seen on the next interaction) ----------------
+def data_version() -> str:
+    return store.current_version(store.data_dir())
+
+
+# cache_resource, not cache_data: tables are read-only here and copying them on every rerun
+# (what cache_data does) would cost more than the page itself.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load_table(root: str, version: str, name: str) -> pd.DataFrame:
+    from pathlib import Path
+
+    return pd.read_parquet(store.version_dir(Path(root), version) / f"{name}.parquet")
+
+
+def table(name: str) -> pd.DataFrame:
+    return _load_table(str(store.data_dir()), data_version(), name)
+
+
+@st.cache_resource(show_spinner=False)
+def _boundaries():
+    return geo.load_boundaries(store.boundaries_path())
+
+
+@st.cache_resource(show_spinner=False)
+def small_states() -> pd.DataFrame:
+    return geo.small_states(_boundaries())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _geojson_for(iso3s: tuple[str, ...]) -> dict:
+    boundaries = _boundaries()
+    return geo.boundaries_geojson(boundaries[boundaries["iso3"].isin(iso3s)])
+
+
+def year_bounds() -> tuple[int, int]:
+    return queries.year_range(table("stage_history"), today())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _status(version: str, year: int, grouping: str, region: str | None, income: str | None,
+            day: dt.date) -> pd.DataFrame:
+    countries = queries.filter_countries(table("countries"), grouping, region, income)
+    as_of = queries.end_of_year(year, day)
+    return queries.stage_as_of(table("stage_history"), countries, as_of, day)
+
+
+def status(view: MapView, year: int | None = None) -> pd.DataFrame:
+    """Stage of every country in the view's filter, as of the view's year (or `year`)."""
+    return _status(data_version(), view.year if year is None else year, view.grouping, view.region,
+                   view.income, today())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map_figure(version: str, year: int, grouping: str, region: str | None, income: str | None,
+                day: dt.date):
+    # Built once per data version and filter set: rebuilding a 237-country map costs far more
+    # than a rerun should.
+    view = MapView(year, grouping, region, income)
+    rows = status(view)
+    drawable = rows[rows["iso3"].isin(_boundaries()["iso3"])]
+    return charts.stage_map(drawable, _geojson_for(tuple(drawable["iso3"])), small_states())
+
+
+def map_figure(view: MapView):
+    return _map_figure(data_version(), view.year, view.grouping, view.region, view.income, today())
+
+
+PLOTLY_CONFIG = geo.plotly_config()
+
+
+# --- URL state -------------------------------------------------------------------------------
+def show_notices(parsed: Parsed) -> None:
+    for notice in parsed.notices:
+        st.info(notice, icon=":material/info:")
+
+
+def map_view_from_url() -> Parsed:
+    return parse_map_view(st.query_params.to_dict(), table("countries"), year_bounds())
+
+
+def write_params(params: dict[str, str], keep: Iterable[str] = ()) -> None:
+    """Make the URL show exactly `params` (plus the `keep` ones already there)."""
+    current = st.query_params.to_dict()
+    wanted = {k: v for k, v in current.items() if k in keep} | params
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+
+
+# --- Shared widgets --------------------------------------------------------------------------
+def map_filters(parsed: Parsed) -> MapView:
+    """Sidebar: as-of year, region grouping and region, income group. Kept in the URL."""
+    countries = table("countries")
+    first, last = year_bounds()
+    start: MapView = parsed.view
+    with st.sidebar:
+        st.subheader("View")
+        year = st.slider("As of year", first, last, start.year, key="year",
+                         help="Stage each country had at the end of that year (today for this year).")
+        grouping = st.radio(
+            "Region grouping", list(REGION_GROUPINGS), index=list(REGION_GROUPINGS).index(start.grouping),
+            format_func=lambda g: REGION_GROUPINGS[g][0], key="grouping", horizontal=False,
+        )
+        regions = queries.region_options(countries, grouping)
+        region = st.selectbox(
+            "Region", [None, *regions],
+            index=([None, *regions].index(start.region) if start.region in regions else 0),
+            format_func=lambda r: "All regions" if r is None else queries.region_label(grouping, r),
+            key=f"region_{grouping}",
+        )
+        income = st.selectbox(
+            "Income group (World Bank)", [None, *INCOME_GROUPS],
+            index=[None, *INCOME_GROUPS].index(start.income),
+            format_func=lambda i: "All income groups" if i is None else INCOME_GROUPS[i], key="income",
+        )
+    view = MapView(year, grouping, region, income)
+    write_params(view.to_params(countries, last))
+    return view
+
+
+def filter_caption(view: MapView) -> str:
+    parts = [f"as of {view.year}"]
+    if view.region:
+        parts.append(queries.region_label(view.grouping, view.region))
+    if view.income:
+        parts.append(INCOME_GROUPS[view.income])
+    return ", ".join(parts)
+
+
+def country_page_link(iso3: str, name: str) -> None:
+    st.page_link(str(page("country").path), label=name, query_params={"country": iso3},
+                 icon=":material/arrow_forward:")
+
+
+def go_to_country(iso3: str) -> None:
+    st.switch_page(str(page("country").path), query_params={"country": iso3})
+
+
+def source_link(url: object, label: str = "source") -> str:
+    """Markdown link for a source URL; only http(s) is ever rendered as a link."""
+    if isinstance(url, str) and url.startswith(("http://", "https://")):
+        safe = url.replace(")", "%29").replace(" ", "%20")
+        return f"[{label}]({safe})"
+    return NOT_REPORTED
+
+
+def text(value: object) -> str:
+    """A value for display: missing becomes 'not reported'; Markdown specials are escaped."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return NOT_REPORTED
+    return escape_markdown(str(value))
+
+
+def escape_markdown(value: str) -> str:
+    # Data is untrusted: stop titles from becoming links, headings or HTML in Markdown.
+    for char in "\\`*_{}[]()#+-.!|<>$~":
+        value = value.replace(char, "\\" + char)
+    return value
+
+
+
+def headline_metrics(current: pd.DataFrame, previous: pd.DataFrame, year: int) -> None:
+    """Countries per stage (1-4) with the change since the year before."""
+    change = queries.stage_change(current, previous)
+    staged_now = int((current["stage"] > 0).sum())
+    staged_before = int((previous["stage"] > 0).sum())
+    columns = st.columns(5)
+    columns[0].metric("Countries with any activity", staged_now, delta=staged_now - staged_before,
+                      delta_color="off", help=f"Change since the end of {year - 1}.")
+    for column, row in zip(columns[1:], change[change["stage"] > 0].itertuples()):
+        column.metric(row.label, int(row.now), delta=int(row.change), delta_color="off",
+                      help=f"Change since the end of {year - 1}.")
+
+
+def clicked_country(event: object) -> str | None:
+    """The ISO3 code of a clicked map country or marker, from a plotly selection event."""
+    try:
+        points = event["selection"]["points"]  # a dict-like in the app and in AppTest
+    except (KeyError, TypeError):
+        return None
+    for point in points or []:
+        code = point.get("location") or (point.get("customdata") or [None])[0]
+        iso3 = queries.parse_iso3(code, table("countries"))
+        if iso3:
+            return iso3
+    return None
+
+
+def country_picker(status_rows: pd.DataFrame, key: str, label: str = "Open a country page") -> None:
+    """A selector of every country (those with a stage first): reaches states too small to click."""
+    ordered = status_rows.sort_values(["stage", "name"], ascending=[False, True])
+    names = dict(zip(ordered["iso3"], ordered["name"]))
+    choice = st.selectbox(label, [None, *names], format_func=lambda c: "Choose a country" if c is None
+                          else names[c], key=key)
+    if choice:
+        go_to_country(choice)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _over_time(version: str, first: int, last: int, grouping: str, region: str | None,
+               income: str | None, day: dt.date) -> pd.DataFrame:
+    countries = queries.filter_countries(table("countries"), grouping, region, income)
+    return queries.stages_over_time(table("stage_history"), countries, range(first, last + 1), day)
+
+
+def stages_over_time(view: MapView, years: range) -> pd.DataFrame:
+    return _over_time(data_version(), years.start, years.stop - 1, view.grouping, view.region,
+                      view.income, today())
+
+
+def country_url(iso3: str) -> str:
+    # Relative, so the link keeps working behind any base path.
+    return f"{page('country').url_path}?country={iso3}"
+
+
+def stage_table(rows: pd.DataFrame, key: str) -> None:
+    """Sortable table of countries with stage, since, basis, source and a link to the country page."""
+    shown = rows.assign(page=rows["iso3"].map(country_url))
+    st.dataframe(
+        shown[["name", "stage_label", "since_text", "basis", "source_url", "page"]],
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            "name": st.column_config.TextColumn("Country"),
+            "stage_label": st.column_config.TextColumn("Stage"),
+            "since_text": st.column_config.TextColumn("Since"),
+            "basis": st.column_config.TextColumn("Basis", width="large"),
+            "source_url": st.column_config.LinkColumn("Source", display_text="source",
+                                                      validate=r"^https?://"),
+            "page": st.column_config.LinkColumn("Country page", display_text="open"),
+        },
+    )
+
+
+def current_status() -> pd.DataFrame:
+    """Every country's stage today, no filter."""
+    return status(MapView(today().year))
+
+
+def _empty(message: str) -> None:
+    st.caption(message)
+
+
+def stage_summary(history: pd.DataFrame) -> None:
+    """The country's current stage, since when, why, and the source."""
+    if history.empty:
+        st.markdown(f"**Stage:** No recorded activity ({NOT_REPORTED} in this dataset)")
+        return
+    dated = history.assign(_sort=history["since"].fillna(pd.Timestamp(today())))
+    latest = dated.sort_values(["_sort", "stage"]).iloc[-1]
+    st.markdown(f"**Stage:** {latest['stage_label']} since {latest['since_text']}")
+    st.markdown(f"{text(latest['basis'])} {source_link(latest['source_url'])}")
+
+
+def groupings_table(groupings: pd.DataFrame) -> None:
+    st.dataframe(
+        groupings, hide_index=True, width="stretch",
+        column_config={
+            "grouping": "Grouping", "value": "Value", "as_of": "As of",
+            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+        },
+    )
+
+
+def history_table(history: pd.DataFrame) -> None:
+    if history.empty:
+        return
+    st.dataframe(
+        history[["since_text", "stage_label", "basis", "source_url"]], hide_index=True, width="stretch",
+        column_config={
+            "since_text": "Since", "stage_label": "Stage",
+            "basis": st.column_config.TextColumn("Basis", width="large"),
+            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+        },
+    )
+
+
+def milestone_table(milestones: pd.DataFrame, key: str, empty: str) -> None:
+    if milestones.empty:
+        _empty(empty)
+        return
+    rows = milestones.assign(
+        note=milestones["source_note"].fillna(""),
+        quote=milestones["quote"].fillna(NOT_REPORTED),
+    )
+    st.dataframe(
+        rows[["date_text", "kind_label", "title", "quote", "source_url", "note"]],
+        hide_index=True, width="stretch", key=key,
+        column_config={
+            "date_text": "Date", "kind_label": "Kind",
+            "title": st.column_config.TextColumn("What happened", width="large"),
+            "quote": st.column_config.TextColumn("In the source's words", width="medium"),
+            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+            "note": st.column_config.TextColumn("Source note"),
+        },
+    )
+
+
+def verified_mark(verified: pd.Series) -> pd.Series:
+    return verified.map({True: "", False: "not verified"})
+
+
+def activity_table(activities: pd.DataFrame) -> None:
+    if activities.empty:
+        _empty("No organisation activity recorded.")
+        return
+    rows = activities.assign(check=verified_mark(activities["verified"]))
+    st.dataframe(
+        rows[["organisation", "activity_type", "years", "description", "source_url", "check"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "organisation": "Organisation", "activity_type": "Activity", "years": "Years",
+            "description": st.column_config.TextColumn("What", width="large"),
+            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+            "check": "Checked",
+        },
+    )
+
+
+def evidence_table(evidence: pd.DataFrame) -> None:
+    if evidence.empty:
+        _empty("No evidence item names this country.")
+        return
+    rows = evidence.assign(
+        check=verified_mark(evidence["verified"]),
+        year_text=evidence["year"].map(lambda y: NOT_REPORTED if pd.isna(y) else str(int(y))),
+    )
+    st.dataframe(
+        rows[["year_text", "title", "type", "publisher", "url", "check"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "year_text": "Year", "title": st.column_config.TextColumn("Title", width="large"),
+            "type": "Type", "publisher": "Publisher or journal",
+            "url": st.column_config.LinkColumn("Link", display_text="open"),
+            "check": "Checked",
+        },
+    )
