@@ -9,8 +9,9 @@ st.set_page_config(page_title="MMS Adoption Tracker", page_icon=str(ASSETS / "fa
 
 navigation = st.navigation(
     [
-        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path or None,
-                default=spec.default)
+        st.Page(
+            spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path or None, default=spec.default
+        )
         for spec in PAGES
     ]
 )

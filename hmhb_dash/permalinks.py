@@ -69,9 +69,7 @@ def _first(params: Mapping[str, object], name: str) -> str | None:
     return None if value is None else str(value)
 
 
-def parse_map_view(
-    params: Mapping[str, object], countries: pd.DataFrame, years: tuple[int, int]
-) -> Parsed:
+def parse_map_view(params: Mapping[str, object], countries: pd.DataFrame, years: tuple[int, int]) -> Parsed:
     """Read year, grouping, region and income from query parameters."""
     notices: list[str] = []
     first_year, last_year = years
@@ -82,8 +80,9 @@ def parse_map_view(
         if raw.isdigit() and first_year <= int(raw) <= last_year:
             year = int(raw)
         else:
-            notices.append(f"year={raw!r} is not a year from {first_year} to {last_year}; "
-                           f"showing {last_year}.")
+            notices.append(
+                f"year={raw!r} is not a year from {first_year} to {last_year}; showing {last_year}."
+            )
 
     grouping = DEFAULT_GROUPING
     raw = _first(params, "grouping")
@@ -91,8 +90,9 @@ def parse_map_view(
         if raw.lower() in REGION_GROUPINGS:
             grouping = raw.lower()
         else:
-            notices.append(f"grouping={raw!r} is not one of {', '.join(REGION_GROUPINGS)}; "
-                           "using UNICEF regions.")
+            notices.append(
+                f"grouping={raw!r} is not one of {', '.join(REGION_GROUPINGS)}; using UNICEF regions."
+            )
 
     region = None
     raw = _first(params, "region")
@@ -100,8 +100,10 @@ def parse_map_view(
         slugs = region_slugs(countries, grouping)
         region = slugs.get(raw.lower())
         if region is None:
-            notices.append(f"region={raw!r} is not a {REGION_GROUPINGS[grouping][0]} "
-                           f"(one of {', '.join(slugs)}); showing all regions.")
+            notices.append(
+                f"region={raw!r} is not a {REGION_GROUPINGS[grouping][0]} "
+                f"(one of {', '.join(slugs)}); showing all regions."
+            )
 
     income = None
     raw = _first(params, "income")
@@ -109,8 +111,10 @@ def parse_map_view(
         if raw.upper() in INCOME_GROUPS:
             income = raw.upper()
         else:
-            notices.append(f"income={raw!r} is not one of {', '.join(k.lower() for k in INCOME_GROUPS)}; "
-                           "showing all income groups.")
+            notices.append(
+                f"income={raw!r} is not one of {', '.join(k.lower() for k in INCOME_GROUPS)}; "
+                "showing all income groups."
+            )
     return Parsed(MapView(year, grouping, region, income), notices)
 
 

@@ -160,15 +160,36 @@ def country_groupings(country: pd.Series) -> pd.DataFrame:
     """The groupings of one country as rows: grouping, value, as of, source."""
     income = country.get("wb_income")
     rows = [
-        ("UNICEF region", country.get("unicef_region"), country.get("unicef_as_of"),
-         country.get("unicef_source_url")),
-        ("UNICEF programme region", country.get("unicef_programme_region"), country.get("unicef_as_of"),
-         country.get("unicef_source_url")),
-        ("WHO region", region_label("who", country["who_region"]) if pd.notna(country.get("who_region"))
-         else None, country.get("who_as_of"), country.get("who_source_url")),
-        ("World Bank region", country.get("wb_region"), country.get("wb_as_of"), country.get("wb_source_url")),
-        ("World Bank income group", INCOME_GROUPS.get(income) if pd.notna(income) else None,
-         country.get("wb_as_of"), country.get("wb_source_url")),
+        (
+            "UNICEF region",
+            country.get("unicef_region"),
+            country.get("unicef_as_of"),
+            country.get("unicef_source_url"),
+        ),
+        (
+            "UNICEF programme region",
+            country.get("unicef_programme_region"),
+            country.get("unicef_as_of"),
+            country.get("unicef_source_url"),
+        ),
+        (
+            "WHO region",
+            region_label("who", country["who_region"]) if pd.notna(country.get("who_region")) else None,
+            country.get("who_as_of"),
+            country.get("who_source_url"),
+        ),
+        (
+            "World Bank region",
+            country.get("wb_region"),
+            country.get("wb_as_of"),
+            country.get("wb_source_url"),
+        ),
+        (
+            "World Bank income group",
+            INCOME_GROUPS.get(income) if pd.notna(income) else None,
+            country.get("wb_as_of"),
+            country.get("wb_source_url"),
+        ),
     ]
     frame = pd.DataFrame(rows, columns=["grouping", "value", "as_of", "source_url"])
     frame["value"] = frame["value"].fillna(NOT_REPORTED)
@@ -236,9 +257,11 @@ def split_list(value: object) -> list[str]:
 def evidence_for_country(evidence: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """Evidence items that name the country."""
     names = evidence["countries"].map(split_list)
-    return evidence[names.map(lambda codes: iso3 in codes)].sort_values(
-        ["year", "title"], ascending=[False, True], na_position="last"
-    ).reset_index(drop=True)
+    return (
+        evidence[names.map(lambda codes: iso3 in codes)]
+        .sort_values(["year", "title"], ascending=[False, True], na_position="last")
+        .reset_index(drop=True)
+    )
 
 
 def global_milestones(milestones: pd.DataFrame) -> pd.DataFrame:

@@ -116,9 +116,7 @@ class _Lock:
         except FileExistsError:
             age = dt.datetime.now().timestamp() - self.path.stat().st_mtime
             if age < self.stale_after_s:
-                raise StoreBusyError(
-                    "another publish is in progress; try again in a minute"
-                ) from None
+                raise StoreBusyError("another publish is in progress; try again in a minute") from None
             # A lock older than any real publish was left by a killed process.
             self.path.unlink(missing_ok=True)
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
@@ -167,8 +165,13 @@ def publish(
             write_tables(tables, staging)
             (staging / "manifest.json").write_text(
                 json.dumps(
-                    {"id": version, "created": now.isoformat(), "by": by, "summary": summary,
-                     "source_sha256": source_sha256},
+                    {
+                        "id": version,
+                        "created": now.isoformat(),
+                        "by": by,
+                        "summary": summary,
+                        "source_sha256": source_sha256,
+                    },
                     indent=2,
                 ),
                 encoding="utf-8",
@@ -179,8 +182,17 @@ def publish(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _switch_current(root, version)
-        _log(root, {"action": "publish", "version": version, "at": now.isoformat(), "by": by,
-                    "summary": summary, "source_sha256": source_sha256})
+        _log(
+            root,
+            {
+                "action": "publish",
+                "version": version,
+                "at": now.isoformat(),
+                "by": by,
+                "summary": summary,
+                "source_sha256": source_sha256,
+            },
+        )
     return version
 
 
@@ -192,8 +204,17 @@ def restore(root: Path, version: str, by: str, now: dt.datetime | None = None) -
     store.mkdir(parents=True, exist_ok=True)
     with _Lock(store / ".lock"):
         _switch_current(root, version)
-        _log(root, {"action": "restore", "version": version, "at": now.isoformat(), "by": by,
-                    "summary": f"restored {version}", "source_sha256": ""})
+        _log(
+            root,
+            {
+                "action": "restore",
+                "version": version,
+                "at": now.isoformat(),
+                "by": by,
+                "summary": f"restored {version}",
+                "source_sha256": "",
+            },
+        )
 
 
 def list_versions(root: Path) -> list[VersionInfo]:
@@ -207,10 +228,24 @@ def list_versions(root: Path) -> list[VersionInfo]:
             if not manifest.exists():
                 continue
             meta = json.loads(manifest.read_text(encoding="utf-8"))
-            infos.append(VersionInfo(folder.name, meta.get("created", ""), meta.get("by", ""),
-                                     meta.get("summary", ""), folder.name == current))
-    infos.append(VersionInfo(BUNDLED, "", "scripts/build_data.py",
-                             "public-record snapshot shipped with the project", current == BUNDLED))
+            infos.append(
+                VersionInfo(
+                    folder.name,
+                    meta.get("created", ""),
+                    meta.get("by", ""),
+                    meta.get("summary", ""),
+                    folder.name == current,
+                )
+            )
+    infos.append(
+        VersionInfo(
+            BUNDLED,
+            "",
+            "scripts/build_data.py",
+            "public-record snapshot shipped with the project",
+            current == BUNDLED,
+        )
+    )
     return infos
 
 

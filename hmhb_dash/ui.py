@@ -62,8 +62,9 @@ def year_bounds() -> tuple[int, int]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _status(version: str, year: int, grouping: str, region: str | None, income: str | None,
-            day: dt.date) -> pd.DataFrame:
+def _status(
+    version: str, year: int, grouping: str, region: str | None, income: str | None, day: dt.date
+) -> pd.DataFrame:
     countries = queries.filter_countries(table("countries"), grouping, region, income)
     as_of = queries.end_of_year(year, day)
     return queries.stage_as_of(table("stage_history"), countries, as_of, day)
@@ -71,13 +72,13 @@ def _status(version: str, year: int, grouping: str, region: str | None, income: 
 
 def status(view: MapView, year: int | None = None) -> pd.DataFrame:
     """Stage of every country in the view's filter, as of the view's year (or `year`)."""
-    return _status(data_version(), view.year if year is None else year, view.grouping, view.region,
-                   view.income, today())
+    return _status(
+        data_version(), view.year if year is None else year, view.grouping, view.region, view.income, today()
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _map_figure(version: str, year: int, grouping: str, region: str | None, income: str | None,
-                day: dt.date):
+def _map_figure(version: str, year: int, grouping: str, region: str | None, income: str | None, day: dt.date):
     # Built once per data version and filter set: rebuilding a 237-country map costs far more
     # than a rerun should.
     view = MapView(year, grouping, region, income)
@@ -119,23 +120,36 @@ def map_filters(parsed: Parsed) -> MapView:
     start: MapView = parsed.view
     with st.sidebar:
         st.subheader("View")
-        year = st.slider("As of year", first, last, start.year, key="year",
-                         help="Stage each country had at the end of that year (today for this year).")
+        year = st.slider(
+            "As of year",
+            first,
+            last,
+            start.year,
+            key="year",
+            help="Stage each country had at the end of that year (today for this year).",
+        )
         grouping = st.radio(
-            "Region grouping", list(REGION_GROUPINGS), index=list(REGION_GROUPINGS).index(start.grouping),
-            format_func=lambda g: REGION_GROUPINGS[g][0], key="grouping", horizontal=False,
+            "Region grouping",
+            list(REGION_GROUPINGS),
+            index=list(REGION_GROUPINGS).index(start.grouping),
+            format_func=lambda g: REGION_GROUPINGS[g][0],
+            key="grouping",
+            horizontal=False,
         )
         regions = queries.region_options(countries, grouping)
         region = st.selectbox(
-            "Region", [None, *regions],
+            "Region",
+            [None, *regions],
             index=([None, *regions].index(start.region) if start.region in regions else 0),
             format_func=lambda r: "All regions" if r is None else queries.region_label(grouping, r),
             key=f"region_{grouping}",
         )
         income = st.selectbox(
-            "Income group (World Bank)", [None, *INCOME_GROUPS],
+            "Income group (World Bank)",
+            [None, *INCOME_GROUPS],
             index=[None, *INCOME_GROUPS].index(start.income),
-            format_func=lambda i: "All income groups" if i is None else INCOME_GROUPS[i], key="income",
+            format_func=lambda i: "All income groups" if i is None else INCOME_GROUPS[i],
+            key="income",
         )
     view = MapView(year, grouping, region, income)
     write_params(view.to_params(countries, last))
@@ -152,8 +166,9 @@ def filter_caption(view: MapView) -> str:
 
 
 def country_page_link(iso3: str, name: str) -> None:
-    st.page_link(str(page("country").path), label=name, query_params={"country": iso3},
-                 icon=":material/arrow_forward:")
+    st.page_link(
+        str(page("country").path), label=name, query_params={"country": iso3}, icon=":material/arrow_forward:"
+    )
 
 
 def go_to_country(iso3: str) -> None:
@@ -182,18 +197,27 @@ def escape_markdown(value: str) -> str:
     return value
 
 
-
 def headline_metrics(current: pd.DataFrame, previous: pd.DataFrame, year: int) -> None:
     """Countries per stage (1-4) with the change since the year before."""
     change = queries.stage_change(current, previous)
     staged_now = int((current["stage"] > 0).sum())
     staged_before = int((previous["stage"] > 0).sum())
     columns = st.columns(5)
-    columns[0].metric("Countries with any activity", staged_now, delta=staged_now - staged_before,
-                      delta_color="off", help=f"Change since the end of {year - 1}.")
+    columns[0].metric(
+        "Countries with any stage",
+        staged_now,
+        delta=staged_now - staged_before,
+        delta_color="off",
+        help=f"Change since the end of {year - 1}.",
+    )
     for column, row in zip(columns[1:], change[change["stage"] > 0].itertuples()):
-        column.metric(row.label, int(row.now), delta=int(row.change), delta_color="off",
-                      help=f"Change since the end of {year - 1}.")
+        column.metric(
+            row.label,
+            int(row.now),
+            delta=int(row.change),
+            delta_color="off",
+            help=f"Change since the end of {year - 1}.",
+        )
 
 
 def clicked_country(event: object) -> str | None:
@@ -214,22 +238,25 @@ def country_picker(status_rows: pd.DataFrame, key: str, label: str = "Open a cou
     """A selector of every country (those with a stage first): reaches states too small to click."""
     ordered = status_rows.sort_values(["stage", "name"], ascending=[False, True])
     names = dict(zip(ordered["iso3"], ordered["name"]))
-    choice = st.selectbox(label, [None, *names], format_func=lambda c: "Choose a country" if c is None
-                          else names[c], key=key)
+    choice = st.selectbox(
+        label, [None, *names], format_func=lambda c: "Choose a country" if c is None else names[c], key=key
+    )
     if choice:
         go_to_country(choice)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _over_time(version: str, first: int, last: int, grouping: str, region: str | None,
-               income: str | None, day: dt.date) -> pd.DataFrame:
+def _over_time(
+    version: str, first: int, last: int, grouping: str, region: str | None, income: str | None, day: dt.date
+) -> pd.DataFrame:
     countries = queries.filter_countries(table("countries"), grouping, region, income)
     return queries.stages_over_time(table("stage_history"), countries, range(first, last + 1), day)
 
 
 def stages_over_time(view: MapView, years: range) -> pd.DataFrame:
-    return _over_time(data_version(), years.start, years.stop - 1, view.grouping, view.region,
-                      view.income, today())
+    return _over_time(
+        data_version(), years.start, years.stop - 1, view.grouping, view.region, view.income, today()
+    )
 
 
 def country_url(iso3: str) -> str:
@@ -250,8 +277,9 @@ def stage_table(rows: pd.DataFrame, key: str) -> None:
             "stage_label": st.column_config.TextColumn("Stage"),
             "since_text": st.column_config.TextColumn("Since"),
             "basis": st.column_config.TextColumn("Basis", width="large"),
-            "source_url": st.column_config.LinkColumn("Source", display_text="source",
-                                                      validate=r"^https?://"),
+            "source_url": st.column_config.LinkColumn(
+                "Source", display_text="source", validate=r"^https?://"
+            ),
             "page": st.column_config.LinkColumn("Country page", display_text="open"),
         },
     )
@@ -279,9 +307,13 @@ def stage_summary(history: pd.DataFrame) -> None:
 
 def groupings_table(groupings: pd.DataFrame) -> None:
     st.dataframe(
-        groupings, hide_index=True, width="stretch",
+        groupings,
+        hide_index=True,
+        width="stretch",
         column_config={
-            "grouping": "Grouping", "value": "Value", "as_of": "As of",
+            "grouping": "Grouping",
+            "value": "Value",
+            "as_of": "As of",
             "source_url": st.column_config.LinkColumn("Source", display_text="source"),
         },
     )
@@ -291,9 +323,12 @@ def history_table(history: pd.DataFrame) -> None:
     if history.empty:
         return
     st.dataframe(
-        history[["since_text", "stage_label", "basis", "source_url"]], hide_index=True, width="stretch",
+        history[["since_text", "stage_label", "basis", "source_url"]],
+        hide_index=True,
+        width="stretch",
         column_config={
-            "since_text": "Since", "stage_label": "Stage",
+            "since_text": "Since",
+            "stage_label": "Stage",
             "basis": st.column_config.TextColumn("Basis", width="large"),
             "source_url": st.column_config.LinkColumn("Source", display_text="source"),
         },
@@ -310,9 +345,12 @@ def milestone_table(milestones: pd.DataFrame, key: str, empty: str) -> None:
     )
     st.dataframe(
         rows[["date_text", "kind_label", "title", "quote", "source_url", "note"]],
-        hide_index=True, width="stretch", key=key,
+        hide_index=True,
+        width="stretch",
+        key=key,
         column_config={
-            "date_text": "Date", "kind_label": "Kind",
+            "date_text": "Date",
+            "kind_label": "Kind",
             "title": st.column_config.TextColumn("What happened", width="large"),
             "quote": st.column_config.TextColumn("In the source's words", width="medium"),
             "source_url": st.column_config.LinkColumn("Source", display_text="source"),
@@ -332,9 +370,12 @@ def activity_table(activities: pd.DataFrame) -> None:
     rows = activities.assign(check=verified_mark(activities["verified"]))
     st.dataframe(
         rows[["organisation", "activity_type", "years", "description", "source_url", "check"]],
-        hide_index=True, width="stretch",
+        hide_index=True,
+        width="stretch",
         column_config={
-            "organisation": "Organisation", "activity_type": "Activity", "years": "Years",
+            "organisation": "Organisation",
+            "activity_type": "Activity",
+            "years": "Years",
             "description": st.column_config.TextColumn("What", width="large"),
             "source_url": st.column_config.LinkColumn("Source", display_text="source"),
             "check": "Checked",
@@ -352,10 +393,13 @@ def evidence_table(evidence: pd.DataFrame) -> None:
     )
     st.dataframe(
         rows[["year_text", "title", "type", "publisher", "url", "check"]],
-        hide_index=True, width="stretch",
+        hide_index=True,
+        width="stretch",
         column_config={
-            "year_text": "Year", "title": st.column_config.TextColumn("Title", width="large"),
-            "type": "Type", "publisher": "Publisher or journal",
+            "year_text": "Year",
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "type": "Type",
+            "publisher": "Publisher or journal",
             "url": st.column_config.LinkColumn("Link", display_text="open"),
             "check": "Checked",
         },

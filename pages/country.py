@@ -29,22 +29,28 @@ with st.sidebar:
     st.caption(ui.ATTRIBUTION)
 
 if history.empty and milestones.empty and activities.empty and evidence.empty:
-    st.info(f"No recorded MMS activity for {country['name']} in this dataset. If you know of MMS "
-            "studies, policy work or delivery here, the secretariat can add it with its source.",
-            icon=":material/info:")
+    st.info(
+        f"No recorded MMS activity for {country['name']} in this dataset. If you know of MMS "
+        "studies, policy work or delivery here, the secretariat can add it with its source.",
+        icon=":material/info:",
+    )
 
 st.subheader("Groupings")
 ui.groupings_table(queries.country_groupings(country))
 
 if not history.empty or not milestones.empty:
     st.subheader("Timeline")
-    st.plotly_chart(charts.country_timeline(history, milestones, ui.today()), config=ui.PLOTLY_CONFIG,
-                    width="stretch")
+    st.plotly_chart(
+        charts.country_timeline(history, milestones, ui.today()), config=ui.PLOTLY_CONFIG, width="stretch"
+    )
     ui.history_table(history)
 
 st.subheader("Policy status")
-ui.milestone_table(queries.policy_facts(ui.table("milestones"), iso3), key="policy",
-                   empty="No national policy, guideline, EML or manufacturing fact recorded.")
+ui.milestone_table(
+    queries.policy_facts(ui.table("milestones"), iso3),
+    key="policy",
+    empty="No national policy, guideline, EML or manufacturing fact recorded.",
+)
 
 st.subheader("Milestones")
 ui.milestone_table(milestones, key="milestones", empty="No milestones recorded.")

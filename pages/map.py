@@ -14,8 +14,14 @@ ui.show_notices(parsed)
 current = ui.status(view)
 ui.headline_metrics(current, ui.status(view, year=view.year - 1), view.year)
 
-event = st.plotly_chart(ui.map_figure(view), key="map", on_select="rerun", selection_mode="points",
-                        config=ui.PLOTLY_CONFIG, width="stretch")
+event = st.plotly_chart(
+    ui.map_figure(view),
+    key="map",
+    on_select="rerun",
+    selection_mode="points",
+    config=ui.PLOTLY_CONFIG,
+    width="stretch",
+)
 clicked = ui.clicked_country(event)
 if clicked:
     ui.go_to_country(clicked)

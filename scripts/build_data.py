@@ -59,8 +59,12 @@ FACT_KINDS = {
     "formulation": "formulation",
 }
 
-MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}}) {_MONTH} (\d{{4}})\b", re.IGNORECASE)
 _MONTH_YEAR = re.compile(rf"\b{_MONTH},? (\d{{4}})\b", re.IGNORECASE)
@@ -120,22 +124,24 @@ def to_datetime(values: list) -> pd.Series:
 
 
 def build_countries(groupings: pd.DataFrame) -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "iso3": groupings["iso3"],
-        "name": groupings["name"],
-        "unicef_region": groupings["unicef_region"],
-        "unicef_programme_region": groupings["unicef_programme_region"],
-        "unicef_as_of": "2026-02-20 (UNICEF Country-and-Region-Metadata snapshot)",
-        "unicef_source_url": groupings["unicef_region_source"].map(git_source_url),
-        "who_region": groupings["who_region"],
-        "who_as_of": groupings["who_region_as_of"],
-        "who_source_url": groupings["who_region_source"].map(git_source_url),
-        "wb_region": groupings["wb_region"],
-        "wb_income": groupings["wb_income"],
-        "wb_as_of": groupings["wb_as_of"],
-        "wb_source_url": groupings["wb_source"].map(git_source_url),
-        "grouping_notes": groupings["notes"],
-    })
+    frame = pd.DataFrame(
+        {
+            "iso3": groupings["iso3"],
+            "name": groupings["name"],
+            "unicef_region": groupings["unicef_region"],
+            "unicef_programme_region": groupings["unicef_programme_region"],
+            "unicef_as_of": "2026-02-20 (UNICEF Country-and-Region-Metadata snapshot)",
+            "unicef_source_url": groupings["unicef_region_source"].map(git_source_url),
+            "who_region": groupings["who_region"],
+            "who_as_of": groupings["who_region_as_of"],
+            "who_source_url": groupings["who_region_source"].map(git_source_url),
+            "wb_region": groupings["wb_region"],
+            "wb_income": groupings["wb_income"],
+            "wb_as_of": groupings["wb_as_of"],
+            "wb_source_url": groupings["wb_source"].map(git_source_url),
+            "grouping_notes": groupings["notes"],
+        }
+    )
     # A grouping without a value has no source or as-of date either.
     frame.loc[frame["unicef_region"].isna(), ["unicef_as_of", "unicef_source_url"]] = pd.NA
     return frame.sort_values("iso3").astype(str).replace("nan", pd.NA).reset_index(drop=True)
@@ -146,11 +152,21 @@ def build_stage_history(decisions: pd.DataFrame, known_sources: dict[str, set[st
     for rec in decisions.to_dict("records"):
         iso3, url = rec["iso3"], rec["source_url"]
         if url not in known_sources.get(iso3, set()):
-            raise SystemExit(f"stage_decisions.csv: {iso3} stage {rec['stage']} cites {url}, "
-                             "which no research note for that country holds")
+            raise SystemExit(
+                f"stage_decisions.csv: {iso3} stage {rec['stage']} cites {url}, "
+                "which no research note for that country holds"
+            )
         since, precision = parse_partial_date(rec["since"])
-        rows.append({"iso3": iso3, "stage": int(rec["stage"]), "since": since,
-                     "since_precision": precision, "basis": rec["basis"], "source_url": url})
+        rows.append(
+            {
+                "iso3": iso3,
+                "stage": int(rec["stage"]),
+                "since": since,
+                "since_precision": precision,
+                "basis": rec["basis"],
+                "source_url": url,
+            }
+        )
     frame = pd.DataFrame(rows).sort_values(["iso3", "stage"]).reset_index(drop=True)
     frame["since"] = to_datetime(frame["since"].tolist())
     return frame.astype({"iso3": str, "since_precision": str, "basis": str, "source_url": str})
@@ -161,12 +177,20 @@ def build_milestones(facts: pd.DataFrame) -> pd.DataFrame:
     for rec in facts.to_dict("records"):
         text = " ".join(str(rec[c]) for c in ("value", "quote") if pd.notna(rec[c]))
         date, precision = event_date(text, rec["year"] if pd.notna(rec["year"]) else None)
-        rows.append({
-            "iso3": rec["iso3"], "date": date, "date_precision": precision,
-            "kind": FACT_KINDS[rec["fact_type"]], "title": rec["value"], "detail": pd.NA,
-            "source_url": rec["source_url"], "source_date": rec["source_date"],
-            "quote": rec["quote"], "source_note": rec["source_note"],
-        })
+        rows.append(
+            {
+                "iso3": rec["iso3"],
+                "date": date,
+                "date_precision": precision,
+                "kind": FACT_KINDS[rec["fact_type"]],
+                "title": rec["value"],
+                "detail": pd.NA,
+                "source_url": rec["source_url"],
+                "source_date": rec["source_date"],
+                "quote": rec["quote"],
+                "source_note": rec["source_note"],
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["date"] = to_datetime(frame["date"].tolist())
     frame = frame.sort_values(["iso3", "date", "kind", "title"], na_position="last")
@@ -175,30 +199,43 @@ def build_milestones(facts: pd.DataFrame) -> pd.DataFrame:
     stems = frame["iso3"] + "-" + years + "-" + frame["kind"]
     frame.insert(0, "id", stems + "-" + (stems.groupby(stems).cumcount() + 1).astype(str))
     return frame.reset_index(drop=True).astype(
-        {c: str for c in ("id", "iso3", "date_precision", "kind", "title", "source_url")})
+        {c: str for c in ("id", "iso3", "date_precision", "kind", "title", "source_url")}
+    )
 
 
 def build_organisations(members: pd.DataFrame) -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "id": members["short_name"], "name": members["name"], "short_name": members["short_name"],
-        "type": members["org_type"], "hq_iso3": members["hq_iso3"], "website": members["website"],
-        "relationship": members["relationship"], "source_url": members["source_url"],
-        "verified": members["verified"].map(yes).astype(bool),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": members["short_name"],
+            "name": members["name"],
+            "short_name": members["short_name"],
+            "type": members["org_type"],
+            "hq_iso3": members["hq_iso3"],
+            "website": members["website"],
+            "relationship": members["relationship"],
+            "source_url": members["source_url"],
+            "verified": members["verified"].map(yes).astype(bool),
+        }
+    )
     return frame.sort_values("id").reset_index(drop=True)
 
 
 def build_activities(activities: pd.DataFrame) -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "organisation_id": activities["organisation"], "iso3": activities["iso3"],
-        "activity_type": activities["activity_type"],
-        "start_year": pd.to_numeric(activities["start_year"]).astype("Int64"),
-        "end_year": pd.to_numeric(activities["end_year"]).astype("Int64"),
-        "description": activities["description"], "source_url": activities["source_url"],
-        "verified": activities["verified"].map(yes).astype(bool),
-    })
-    return frame.sort_values(["iso3", "organisation_id", "activity_type", "start_year"],
-                             na_position="last").reset_index(drop=True)
+    frame = pd.DataFrame(
+        {
+            "organisation_id": activities["organisation"],
+            "iso3": activities["iso3"],
+            "activity_type": activities["activity_type"],
+            "start_year": pd.to_numeric(activities["start_year"]).astype("Int64"),
+            "end_year": pd.to_numeric(activities["end_year"]).astype("Int64"),
+            "description": activities["description"],
+            "source_url": activities["source_url"],
+            "verified": activities["verified"].map(yes).astype(bool),
+        }
+    )
+    return frame.sort_values(
+        ["iso3", "organisation_id", "activity_type", "start_year"], na_position="last"
+    ).reset_index(drop=True)
 
 
 def normalise_list(value: object) -> object:
@@ -214,19 +251,29 @@ def build_evidence(evidence: pd.DataFrame, organisations: pd.DataFrame) -> pd.Da
     by_name |= {s.lower(): oid for oid, s in zip(organisations["id"], organisations["short_name"])}
     publisher = evidence["organisation_or_journal"]
     ids = [
-        "ev-" + (year if pd.notna(year) else "nd") + "-"
+        "ev-"
+        + (year if pd.notna(year) else "nd")
+        + "-"
         + hashlib.sha1(f"{title}|{url}".encode()).hexdigest()[:8]
         for title, url, year in zip(evidence["title"], evidence["url"], evidence["year"])
     ]
-    frame = pd.DataFrame({
-        "id": ids, "title": evidence["title"], "authors": evidence["first_author"],
-        "publisher": publisher, "year": pd.to_numeric(evidence["year"]).astype("Int64"),
-        "type": evidence["resource_type"], "topics": evidence["topics"].map(normalise_list),
-        "countries": evidence["countries"].map(normalise_list),
-        "organisation_ids": publisher.map(lambda p: by_name.get(str(p).lower(), pd.NA)),
-        "url": evidence["url"], "doi": evidence["doi"], "summary": evidence["summary"],
-        "verified": evidence["verified"].map(yes).astype(bool),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": ids,
+            "title": evidence["title"],
+            "authors": evidence["first_author"],
+            "publisher": publisher,
+            "year": pd.to_numeric(evidence["year"]).astype("Int64"),
+            "type": evidence["resource_type"],
+            "topics": evidence["topics"].map(normalise_list),
+            "countries": evidence["countries"].map(normalise_list),
+            "organisation_ids": publisher.map(lambda p: by_name.get(str(p).lower(), pd.NA)),
+            "url": evidence["url"],
+            "doi": evidence["doi"],
+            "summary": evidence["summary"],
+            "verified": evidence["verified"].map(yes).astype(bool),
+        }
+    )
     return frame.sort_values("id").reset_index(drop=True)
 
 
@@ -243,13 +290,15 @@ def known_sources(facts: pd.DataFrame, activities: pd.DataFrame, evidence: pd.Da
 
 
 def build() -> dict[str, pd.DataFrame]:
-    facts, activities, evidence = (read_raw(n) for n in
-                                   ("country_facts.csv", "activities.csv", "evidence.csv"))
+    facts, activities, evidence = (
+        read_raw(n) for n in ("country_facts.csv", "activities.csv", "evidence.csv")
+    )
     organisations = build_organisations(read_raw("members.csv"))
     tables = {
         "countries": build_countries(read_raw("country_groupings.csv")),
-        "stage_history": build_stage_history(read_raw("stage_decisions.csv"),
-                                             known_sources(facts, activities, evidence)),
+        "stage_history": build_stage_history(
+            read_raw("stage_decisions.csv"), known_sources(facts, activities, evidence)
+        ),
         "milestones": build_milestones(facts),
         "organisations": organisations,
         "activities": build_activities(activities),

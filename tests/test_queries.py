@@ -94,8 +94,17 @@ def test_format_date_respects_precision(date, precision, text):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("AAA", "AAA"), ("aaa", "AAA"), (" bbb ", "BBB"), ("ZZZ", None), ("A1A", None),
-     ("<script>", None), ("", None), (None, None), (["AAA"], None)],
+    [
+        ("AAA", "AAA"),
+        ("aaa", "AAA"),
+        (" bbb ", "BBB"),
+        ("ZZZ", None),
+        ("A1A", None),
+        ("<script>", None),
+        ("", None),
+        (None, None),
+        (["AAA"], None),
+    ],
 )
 def test_parse_iso3_accepts_only_known_codes(value, expected):
     assert queries.parse_iso3(value, fx.countries()) == expected
@@ -119,8 +128,13 @@ def test_country_activities_join_organisation_names_and_years():
 
 @pytest.mark.parametrize(
     ("start", "end", "text"),
-    [(2019, 2021, "2019-2021"), (2015, 2015, "2015"), (2020, None, "2020-"), (None, 2004, "until 2004"),
-     (None, None, "not reported")],
+    [
+        (2019, 2021, "2019-2021"),
+        (2015, 2015, "2015"),
+        (2020, None, "2020-"),
+        (None, 2004, "until 2004"),
+        (None, None, "not reported"),
+    ],
 )
 def test_year_span(start, end, text):
     assert queries.year_span(pd.NA if start is None else start, pd.NA if end is None else end) == text

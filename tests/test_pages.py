@@ -1,0 +1,121 @@
+"""AppTest of every page: the smoke test walks the same registry app.py routes."""
+
+import json
+
+import pytest
+
+from hmhb_dash.registry import PAGES
+from tests.conftest import run_app
+
+
+def chart_specs(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path or "home" for p in PAGES])
+def test_every_registered_page_runs_without_exception(spec):
+    at = run_app(spec.url_path)
+    assert not at.exception, at.exception
+    assert at.title or at.markdown, f"{spec.title} rendered nothing"
+
+
+def test_map_page_draws_every_country_with_its_stage():
+    at = run_app()
+    specs = chart_specs(at)
+    choropleth = next(t for t in specs[0]["data"] if t["type"] == "choropleth")
+    assert len(choropleth["locations"]) >= 230
+    staged = sum(1 for _, label, _ in choropleth["customdata"] if label != "No recorded activity")
+    assert staged >= 25
+    legend = [t["name"] for t in specs[0]["data"] if t.get("showlegend") is not False]
+    assert any(name.startswith("Scale-up (") for name in legend)
+    assert specs[0]["layout"]["geo"]["visible"] is False
+
+
+def test_map_page_headline_counts_match_the_table():
+    at = run_app()
+    any_stage = next(m for m in at.metric if m.label == "Countries with any stage")
+    table = at.dataframe[0].value
+    assert int(any_stage.value) == len(table) >= 25
+
+
+def test_map_year_param_goes_back_in_time():
+    now = run_app()
+    then = run_app(params={"year": "2010"})
+    assert not then.exception
+    staged_now = next(m for m in now.metric if m.label == "Countries with any stage").value
+    staged_then = next(m for m in then.metric if m.label == "Countries with any stage").value
+    assert int(staged_then) < int(staged_now)
+    assert then.slider(key="year").value == 2010
+
+
+def test_map_region_param_filters_countries():
+    at = run_app(params={"region": "wca"})
+    assert not at.exception
+    choropleth = next(t for t in chart_specs(at)[0]["data"] if t["type"] == "choropleth")
+    assert "NGA" in choropleth["locations"] and "BGD" not in choropleth["locations"]
+    assert 20 <= len(choropleth["locations"]) <= 30
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"year": "1066"},
+        {"year": "abc"},
+        {"region": "<script>"},
+        {"grouping": "mars"},
+        {"income": "rich"},
+        {"year": "2020", "region": "nowhere", "income": "x"},
+    ],
+)
+def test_map_bad_params_fall_back_with_notice(params):
+    at = run_app(params=params)
+    assert not at.exception
+    assert at.info, "a notice should name the ignored parameter"
+    assert at.get("plotly_chart")
+
+
+def test_map_widget_change_updates_url():
+    at = run_app()
+    at.slider(key="year").set_value(2015).run()
+    assert not at.exception
+    assert at.query_params["year"] in ("2015", ["2015"])
+
+
+@pytest.mark.parametrize("iso3", ["BGD", "NGA", "IDN"])
+def test_country_page_tells_the_story_with_dates_and_sources(iso3):
+    at = run_app("country", {"country": iso3})
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Stage:" in text and "source" in text
+    tables = [df.value for df in at.dataframe]
+    # The milestones table is the last of those with a kind column (policy facts come first).
+    milestones = [t for t in tables if "kind_label" in t.columns][-1]
+    assert len(milestones) >= 3
+    assert milestones["source_url"].str.startswith(("http://", "https://")).all()
+    assert (milestones["date_text"] != "not reported").sum() >= 2
+    assert chart_specs(at), "timeline chart"
+
+
+def test_country_page_indonesia_is_scale_up_since_the_2024_launch():
+    at = run_app("country", {"country": "IDN"})
+    text = " ".join(m.value for m in at.markdown)
+    assert "Scale-up since 17 Oct 2024" in text
+
+
+def test_country_without_data_says_so():
+    at = run_app("country", {"country": "FRA"})
+    assert not at.exception
+    assert any("No recorded MMS activity" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("value", ["XXX", "12", "<img src=x>", "bgd'--", "a" * 500])
+def test_country_page_bad_code_gives_message_and_selector(value):
+    at = run_app("country", {"country": value})
+    assert not at.exception
+    assert at.info and "No country with the code" in at.info[0].value
+    assert at.selectbox(key="country_picker_empty")
+
+
+def test_country_code_is_case_insensitive():
+    at = run_app("country", {"country": "bgd"})
+    assert at.title[0].value == "Bangladesh"
