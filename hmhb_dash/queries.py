@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -274,3 +275,37 @@ def country_table(status: pd.DataFrame) -> pd.DataFrame:
     return staged.sort_values(["stage", "name"], ascending=[False, True])[
         ["iso3", "name", "stage", "stage_label", "since_text", "basis", "source_url"]
     ].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class CountryProfile:
+    """Everything the country page shows about one country, joined once."""
+
+    iso3: str
+    name: str
+    groupings: pd.DataFrame
+    history: pd.DataFrame
+    milestones: pd.DataFrame
+    policy: pd.DataFrame
+    activities: pd.DataFrame
+    evidence: pd.DataFrame
+
+    @property
+    def has_records(self) -> bool:
+        frames = (self.history, self.milestones, self.activities, self.evidence)
+        return any(not frame.empty for frame in frames)
+
+
+def country_profile(tables: dict[str, pd.DataFrame], iso3: str) -> CountryProfile:
+    country = tables["countries"].set_index("iso3").loc[iso3]
+    milestones = country_milestones(tables["milestones"], iso3)
+    return CountryProfile(
+        iso3=iso3,
+        name=str(country["name"]),
+        groupings=country_groupings(country),
+        history=country_stage_history(tables["stage_history"], iso3),
+        milestones=milestones,
+        policy=milestones[milestones["kind"].isin(POLICY_KINDS)].reset_index(drop=True),
+        activities=country_activities(tables["activities"], tables["organisations"], iso3),
+        evidence=evidence_for_country(tables["evidence"], iso3),
+    )

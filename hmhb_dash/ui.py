@@ -57,8 +57,13 @@ def _geojson_for(iso3s: tuple[str, ...]) -> dict:
     return geo.boundaries_geojson(boundaries[boundaries["iso3"].isin(iso3s)])
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _year_bounds(version: str, day: dt.date) -> tuple[int, int]:
+    return queries.year_range(table("stage_history"), day)
+
+
 def year_bounds() -> tuple[int, int]:
-    return queries.year_range(table("stage_history"), today())
+    return _year_bounds(data_version(), today())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -84,7 +89,9 @@ def _map_figure(version: str, year: int, grouping: str, region: str | None, inco
     view = MapView(year, grouping, region, income)
     rows = status(view)
     drawable = rows[rows["iso3"].isin(_boundaries()["iso3"])]
-    return charts.stage_map(drawable, _geojson_for(tuple(drawable["iso3"])), small_states())
+    return charts.FrozenFigure(
+        charts.stage_map(drawable, _geojson_for(tuple(drawable["iso3"])), small_states())
+    )
 
 
 def map_figure(view: MapView):
@@ -197,11 +204,17 @@ def escape_markdown(value: str) -> str:
     return value
 
 
-def headline_metrics(current: pd.DataFrame, previous: pd.DataFrame, year: int) -> None:
-    """Countries per stage (1-4) with the change since the year before."""
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _stage_change(version: str, view: MapView, day: dt.date) -> tuple[pd.DataFrame, int, int]:
+    current, previous = status(view), status(view, year=view.year - 1)
     change = queries.stage_change(current, previous)
-    staged_now = int((current["stage"] > 0).sum())
-    staged_before = int((previous["stage"] > 0).sum())
+    return change, int((current["stage"] > 0).sum()), int((previous["stage"] > 0).sum())
+
+
+def headline_metrics(view: MapView) -> None:
+    """Countries per stage (1-4) with the change since the year before."""
+    year = view.year
+    change, staged_now, staged_before = _stage_change(data_version(), view, today())
     columns = st.columns(5)
     columns[0].metric(
         "Countries with any stage",
@@ -234,10 +247,15 @@ def clicked_country(event: object) -> str | None:
     return None
 
 
-def country_picker(status_rows: pd.DataFrame, key: str, label: str = "Open a country page") -> None:
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _picker_names(version: str, day: dt.date) -> dict[str, str]:
+    ordered = current_status().sort_values(["stage", "name"], ascending=[False, True])
+    return dict(zip(ordered["iso3"], ordered["name"]))
+
+
+def country_picker(key: str, label: str = "Open a country page") -> None:
     """A selector of every country (those with a stage first): reaches states too small to click."""
-    ordered = status_rows.sort_values(["stage", "name"], ascending=[False, True])
-    names = dict(zip(ordered["iso3"], ordered["name"]))
+    names = _picker_names(data_version(), today())
     choice = st.selectbox(
         label, [None, *names], format_func=lambda c: "Choose a country" if c is None else names[c], key=key
     )
@@ -253,9 +271,19 @@ def _over_time(
     return queries.stages_over_time(table("stage_history"), countries, range(first, last + 1), day)
 
 
-def stages_over_time(view: MapView, years: range) -> pd.DataFrame:
-    return _over_time(
-        data_version(), years.start, years.stop - 1, view.grouping, view.region, view.income, today()
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _over_time_figure(
+    version: str, first: int, last: int, grouping: str, region: str | None, income: str | None, day: dt.date
+):
+    rows = _over_time(version, first, last, grouping, region, income, day)
+    return charts.FrozenFigure(charts.stages_over_time_chart(rows))
+
+
+def over_time_figure(view: MapView):
+    """Countries per stage from the first year in the data to the view's year (built once)."""
+    first, _ = year_bounds()
+    return _over_time_figure(
+        data_version(), first, view.year, view.grouping, view.region, view.income, today()
     )
 
 
@@ -264,9 +292,20 @@ def country_url(iso3: str) -> str:
     return f"{page('country').url_path}?country={iso3}"
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _country_table(version: str, view: MapView, day: dt.date) -> pd.DataFrame:
+    rows = queries.country_table(status(view))
+    return rows.assign(page=rows["iso3"].map(country_url))
+
+
+def map_country_table(view: MapView) -> pd.DataFrame:
+    """The map page's table of countries with a stage, with links to their pages (built once)."""
+    return _country_table(data_version(), view, today())
+
+
 def stage_table(rows: pd.DataFrame, key: str) -> None:
     """Sortable table of countries with stage, since, basis, source and a link to the country page."""
-    shown = rows.assign(page=rows["iso3"].map(country_url))
+    shown = rows if "page" in rows else rows.assign(page=rows["iso3"].map(country_url))
     st.dataframe(
         shown[["name", "stage_label", "since_text", "basis", "source_url", "page"]],
         hide_index=True,
@@ -404,3 +443,24 @@ def evidence_table(evidence: pd.DataFrame) -> None:
             "check": "Checked",
         },
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _country_profile(version: str, iso3: str) -> queries.CountryProfile:
+    tables = {name: table(name) for name in store.TABLES}
+    return queries.country_profile(tables, iso3)
+
+
+def country_profile(iso3: str) -> queries.CountryProfile:
+    """One country's joined tables, built once per data version."""
+    return _country_profile(data_version(), iso3)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _timeline_figure(version: str, iso3: str, day: dt.date):
+    profile = _country_profile(version, iso3)
+    return charts.FrozenFigure(charts.country_timeline(profile.history, profile.milestones, day))
+
+
+def timeline_figure(iso3: str):
+    return _timeline_figure(data_version(), iso3, today())

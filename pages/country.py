@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from hmhb_dash import charts, queries, ui
+from hmhb_dash import ui
 from hmhb_dash.permalinks import parse_country
 
 countries = ui.table("countries")
@@ -12,42 +12,42 @@ iso3 = parsed.view
 if iso3 is None:
     st.title("Country")
     st.write("Choose a country to see its MMS history, partners and evidence.")
-    ui.country_picker(ui.current_status(), key="country_picker_empty", label="Country")
+    ui.country_picker(key="country_picker_empty", label="Country")
     st.stop()
 
-country = countries.set_index("iso3").loc[iso3]
-history = queries.country_stage_history(ui.table("stage_history"), iso3)
-milestones = queries.country_milestones(ui.table("milestones"), iso3)
-activities = queries.country_activities(ui.table("activities"), ui.table("organisations"), iso3)
-evidence = queries.evidence_for_country(ui.table("evidence"), iso3)
+profile = ui.country_profile(iso3)
+history, milestones, activities, evidence = (
+    profile.history,
+    profile.milestones,
+    profile.activities,
+    profile.evidence,
+)
 
-st.title(country["name"])
+st.title(profile.name)
 ui.stage_summary(history)
 
 with st.sidebar:
-    ui.country_picker(ui.current_status(), key="country_picker", label="Another country")
+    ui.country_picker(key="country_picker", label="Another country")
     st.caption(ui.ATTRIBUTION)
 
-if history.empty and milestones.empty and activities.empty and evidence.empty:
+if not profile.has_records:
     st.info(
-        f"No recorded MMS activity for {country['name']} in this dataset. If you know of MMS "
+        f"No recorded MMS activity for {profile.name} in this dataset. If you know of MMS "
         "studies, policy work or delivery here, the secretariat can add it with its source.",
         icon=":material/info:",
     )
 
 st.subheader("Groupings")
-ui.groupings_table(queries.country_groupings(country))
+ui.groupings_table(profile.groupings)
 
 if not history.empty or not milestones.empty:
     st.subheader("Timeline")
-    st.plotly_chart(
-        charts.country_timeline(history, milestones, ui.today()), config=ui.PLOTLY_CONFIG, width="stretch"
-    )
+    st.plotly_chart(ui.timeline_figure(iso3), config=ui.PLOTLY_CONFIG, width="stretch")
     ui.history_table(history)
 
 st.subheader("Policy status")
 ui.milestone_table(
-    queries.policy_facts(ui.table("milestones"), iso3),
+    profile.policy,
     key="policy",
     empty="No national policy, guideline, EML or manufacturing fact recorded.",
 )

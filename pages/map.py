@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from hmhb_dash import charts, queries, ui
+from hmhb_dash import ui
 
 parsed = ui.map_view_from_url()
 view = ui.map_filters(parsed)
@@ -11,8 +11,7 @@ st.title("MMS adoption by country")
 st.caption(f"Programme stage, {ui.filter_caption(view)}. {ui.ATTRIBUTION}")
 ui.show_notices(parsed)
 
-current = ui.status(view)
-ui.headline_metrics(current, ui.status(view, year=view.year - 1), view.year)
+ui.headline_metrics(view)
 
 event = st.plotly_chart(
     ui.map_figure(view),
@@ -27,12 +26,10 @@ if clicked:
     ui.go_to_country(clicked)
 st.caption("Click a country (or a dot, for small states) to open its page. Grey: no recorded activity.")
 
-ui.country_picker(current, key="map_country_picker")
+ui.country_picker(key="map_country_picker")
 
 st.subheader("Countries per stage over time")
-first, _ = ui.year_bounds()
-over_time = ui.stages_over_time(view, range(first, view.year + 1))
-st.plotly_chart(charts.stages_over_time_chart(over_time), config=ui.PLOTLY_CONFIG, width="stretch")
+st.plotly_chart(ui.over_time_figure(view), config=ui.PLOTLY_CONFIG, width="stretch")
 
 st.subheader("Countries with a recorded stage")
-ui.stage_table(queries.country_table(current), key="map_table")
+ui.stage_table(ui.map_country_table(view), key="map_table")
