@@ -88,7 +88,7 @@ def _map_figure(version: str, year: int, grouping: str, region: str | None, inco
     # than a rerun should.
     view = MapView(year, grouping, region, income)
     rows = status(view)
-    drawable = rows[rows["iso3"].isin(_boundaries()["iso3"])]
+    drawable = rows[rows["iso3"].isin(_boundaries()["iso3"]) & ~rows["iso3"].isin(geo.LEFT_OFF_MAPS)]
     return charts.FrozenFigure(
         charts.stage_map(drawable, _geojson_for(tuple(drawable["iso3"])), small_states())
     )
