@@ -76,35 +76,12 @@ def server_figures() -> dict[str, float]:
     import psutil
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    import subprocess
+    from tests.live_server import CHROMIUM, CHROMIUM_ARGS, running_app
 
-    from conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
-
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            APP,
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
     results: dict[str, float] = {}
-    try:
-        time.sleep(3)
-        results["server idle RSS (MiB)"] = psutil.Process(proc.pid).memory_info().rss / 2**20
+    with tempfile.TemporaryDirectory() as folder, running_app(Path(folder) / "server.log") as (base, proc):
+        server = psutil.Process(proc.pid)
+        results["server idle RSS (MiB)"] = server.memory_info().rss / 2**20
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             tab = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -114,7 +91,7 @@ def server_figures() -> dict[str, float]:
                     "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000
                 )
                 tab.wait_for_timeout(1500)
-            results["server RSS after every page (MiB)"] = psutil.Process(proc.pid).memory_info().rss / 2**20
+            results["server RSS after every page (MiB)"] = server.memory_info().rss / 2**20
 
             def first_paint(path: str, selector: str) -> float:
                 times = []
@@ -127,15 +104,12 @@ def server_figures() -> dict[str, float]:
                     fresh.close()
                 return statistics.median(times)
 
-            # The blank reference: the country chooser, which draws a title and a selector only.
+            # The plain reference: the country chooser, which draws a title and a selector only.
             results["first paint, map (s)"] = first_paint("/", ".js-plotly-plot .choroplethlocation")
             results["first paint, country chooser (s)"] = first_paint(
                 "/country", "[data-testid='stSelectbox']"
             )
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
     return results
 
 

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, running_app
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")  # AppTest resolves relative paths against the test file: use absolute
-CHROMIUM = os.environ.get("HMHB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL_PREFIXES = (
     "http://127.0.0.1",
     "http://localhost",
@@ -52,53 +37,11 @@ def run_app(page_url_path: str = "", params: dict | None = None, timeout: float 
     return at.run()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory) -> Iterator[str]:
     """`streamlit run app.py` on a free loopback port; yields its base URL."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                APP,
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
-            time.sleep(0.3)
+    with running_app(tmp_path_factory.mktemp("server") / "streamlit.log") as (base, _):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")
@@ -165,3 +108,23 @@ def offline_page(browser, app_server) -> Iterator[OfflinePage]:
     tab = OfflinePage(browser, app_server)
     yield tab
     tab.page.close()
+
+
+@pytest.fixture(scope="session")
+def renderer():
+    """One kaleido Chromium for every image test of the session (starting it costs seconds)."""
+    from hmhb_dash.export import Renderer
+
+    with Renderer() as started:
+        if not started.uses_browser:
+            pytest.fail(f"Chromium not found for kaleido at {CHROMIUM}", pytrace=False)
+        yield started
+
+
+@pytest.fixture(scope="session")
+def bundled():
+    """The bundled tables, their version and the boundaries, read once."""
+    from hmhb_dash import geo, store
+
+    version, tables = store.read_tables(store.data_dir())
+    return version, tables, geo.load_boundaries(store.boundaries_path())
