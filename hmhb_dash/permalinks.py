@@ -128,3 +128,248 @@ def parse_country(params: Mapping[str, object], countries: pd.DataFrame) -> Pars
         shown = raw if len(raw) <= 40 else raw[:40] + "..."
         return Parsed(None, [f"No country with the code {shown!r}. Choose one from the list."])
     return Parsed(iso3)
+
+
+# --- Evidence library, members and map layer ---------------------------------------------------
+MAX_QUERY_CHARS = 200
+MAP_LAYERS: dict[str, str] = {
+    "stage": "Programme stage",
+    "evidence": "Evidence items",
+    "organisations": "Organisations active",
+}
+
+
+def value_slug(value: str) -> str:
+    """'Policy and policy development' -> 'policy-and-policy-development' (topics, types in URLs)."""
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+
+
+def _shown(raw: str) -> str:
+    return raw if len(raw) <= 40 else raw[:40] + "..."
+
+
+def _choices(
+    params: Mapping[str, object], name: str, allowed: tuple[str, ...] | list[str], what: str
+) -> tuple[tuple[str, ...], list[str]]:
+    """A comma-separated list of slugs from a closed set; unknown ones are dropped with a notice."""
+    raw = _first(params, name)
+    if not raw:
+        return (), []
+    by_slug = {value_slug(v): v for v in allowed}
+    chosen, unknown = [], []
+    for part in raw.split(",")[:50]:
+        value = by_slug.get(value_slug(part))
+        if value is None:
+            unknown.append(part.strip())
+        elif value not in chosen:
+            chosen.append(value)
+    notices = [f"{name}={_shown(', '.join(unknown))!r} is not a known {what}; ignored."] if unknown else []
+    return tuple(chosen), notices
+
+
+def _flag(params: Mapping[str, object], name: str, notices: list[str]) -> bool:
+    raw = _first(params, name)
+    if raw is None or raw == "":
+        return False
+    if raw.lower() in ("1", "true", "yes"):
+        return True
+    if raw.lower() not in ("0", "false", "no"):
+        notices.append(f"{name}={_shown(raw)!r} is not 1 or 0; ignored.")
+    return False
+
+
+def _grouping_and_region(
+    params: Mapping[str, object], countries: pd.DataFrame, notices: list[str]
+) -> tuple[str, str | None]:
+    grouping = DEFAULT_GROUPING
+    raw = _first(params, "grouping")
+    if raw is not None:
+        if raw.lower() in REGION_GROUPINGS:
+            grouping = raw.lower()
+        else:
+            notices.append(
+                f"grouping={_shown(raw)!r} is not one of {', '.join(REGION_GROUPINGS)}; using UNICEF regions."
+            )
+    region = None
+    raw = _first(params, "region")
+    if raw:
+        slugs = region_slugs(countries, grouping)
+        region = slugs.get(raw.lower())
+        if region is None:
+            notices.append(
+                f"region={_shown(raw)!r} is not a {REGION_GROUPINGS[grouping][0]} "
+                f"(one of {', '.join(slugs)}); showing all regions."
+            )
+    return grouping, region
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    grouping: str = DEFAULT_GROUPING
+    region: str | None = None
+    include_global: bool = False
+    countries: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    verified_only: bool = False
+    q: str = ""
+    item: str | None = None
+
+    def to_params(self) -> dict[str, str]:
+        params: dict[str, str] = {}
+        if self.grouping != DEFAULT_GROUPING:
+            params["grouping"] = self.grouping
+        if self.region:
+            params["region"] = region_slug(self.region)
+            if self.include_global:
+                params["global"] = "1"
+        if self.countries:
+            params["country"] = ",".join(self.countries)
+        if self.topics:
+            params["topic"] = ",".join(value_slug(t) for t in self.topics)
+        if self.types:
+            params["type"] = ",".join(value_slug(t) for t in self.types)
+        if self.years:
+            params["years"] = f"{self.years[0]}-{self.years[1]}"
+        if self.verified_only:
+            params["verified"] = "1"
+        if self.q:
+            params["q"] = self.q
+        if self.item:
+            params["item"] = self.item
+        return params
+
+
+def parse_evidence_view(
+    params: Mapping[str, object],
+    countries: pd.DataFrame,
+    years: tuple[int, int],
+    item_ids: frozenset[str] | set[str],
+    topics: tuple[str, ...],
+    types: tuple[str, ...],
+) -> Parsed:
+    """Read the evidence library's filters: region, country, topic, type, years, verified, q, item."""
+    notices: list[str] = []
+    grouping, region = _grouping_and_region(params, countries, notices)
+    include_global = _flag(params, "global", notices)
+
+    codes: list[str] = []
+    raw = _first(params, "country")
+    if raw:
+        bad = []
+        for part in raw.split(",")[:50]:
+            iso3 = parse_iso3(part, countries)
+            if iso3 is None:
+                bad.append(part.strip())
+            elif iso3 not in codes:
+                codes.append(iso3)
+        if bad:
+            notices.append(f"country={_shown(', '.join(bad))!r} is not a known country code; ignored.")
+
+    chosen_topics, more = _choices(params, "topic", topics, "topic")
+    notices += more
+    chosen_types, more = _choices(params, "type", types, "evidence type")
+    notices += more
+
+    span = None
+    first, last = years
+    raw = _first(params, "years")
+    if raw:
+        match = re.fullmatch(r"\s*(\d{4})\s*-\s*(\d{4})\s*", raw)
+        low, high = (int(match[1]), int(match[2])) if match else (0, -1)
+        if match and first <= low <= high <= last:
+            span = None if (low, high) == (first, last) else (low, high)
+        else:
+            notices.append(f"years={_shown(raw)!r} is not a range like {first}-{last}; showing every year.")
+
+    verified_only = _flag(params, "verified", notices)
+
+    q = _first(params, "q") or ""
+    if len(q) > MAX_QUERY_CHARS:
+        notices.append(f"The search was cut to its first {MAX_QUERY_CHARS} characters.")
+        q = q[:MAX_QUERY_CHARS]
+
+    item = _first(params, "item") or None
+    if item is not None and item not in item_ids:
+        notices.append(f"No evidence item with the id {_shown(item)!r}; showing the list.")
+        item = None
+
+    view = EvidenceView(
+        grouping,
+        region,
+        include_global,
+        tuple(codes),
+        chosen_topics,
+        chosen_types,
+        span,
+        verified_only,
+        q,
+        item,
+    )
+    return Parsed(view, notices)
+
+
+@dataclass(frozen=True)
+class MembersView:
+    grouping: str = DEFAULT_GROUPING
+    region: str | None = None
+    org_types: tuple[str, ...] = ()
+    activity_types: tuple[str, ...] = ()
+    org: str | None = None
+
+    def to_params(self) -> dict[str, str]:
+        params: dict[str, str] = {}
+        if self.grouping != DEFAULT_GROUPING:
+            params["grouping"] = self.grouping
+        if self.region:
+            params["region"] = region_slug(self.region)
+        if self.org_types:
+            params["orgtype"] = ",".join(value_slug(t) for t in self.org_types)
+        if self.activity_types:
+            params["activity"] = ",".join(value_slug(t) for t in self.activity_types)
+        if self.org:
+            params["org"] = self.org
+        return params
+
+
+def parse_org(params: Mapping[str, object], org_ids: list[str] | tuple[str, ...]) -> Parsed:
+    """Read `org` (an organisation id, case-insensitive); a wrong one gives a notice."""
+    raw = _first(params, "org")
+    if not raw:
+        return Parsed(None)
+    if raw in org_ids:
+        return Parsed(raw)
+    by_lower = {o.lower(): o for o in org_ids}
+    if raw.strip().lower() in by_lower:
+        return Parsed(by_lower[raw.strip().lower()])
+    return Parsed(None, [f"No organisation with the id {_shown(raw)!r}; showing the directory."])
+
+
+def parse_members_view(
+    params: Mapping[str, object],
+    countries: pd.DataFrame,
+    org_ids: list[str] | tuple[str, ...],
+    org_types: tuple[str, ...],
+    activity_types: tuple[str, ...],
+) -> Parsed:
+    """Read the members page's filters (orgtype, activity, grouping, region) and `org`."""
+    notices: list[str] = []
+    grouping, region = _grouping_and_region(params, countries, notices)
+    chosen_org_types, more = _choices(params, "orgtype", org_types, "organisation type")
+    notices += more
+    chosen_activities, more = _choices(params, "activity", activity_types, "activity type")
+    notices += more
+    org = parse_org(params, org_ids)
+    notices += org.notices
+    return Parsed(MembersView(grouping, region, chosen_org_types, chosen_activities, org.view), notices)
+
+
+def parse_layer(params: Mapping[str, object]) -> Parsed:
+    """Read the map's `layer` (stage, evidence or organisations); stage is the default."""
+    raw = _first(params, "layer")
+    if raw is None or raw == "" or raw.lower() == "stage":
+        return Parsed("stage")
+    if raw.lower() in MAP_LAYERS:
+        return Parsed(raw.lower())
+    return Parsed("stage", [f"layer={_shown(raw)!r} is not one of {', '.join(MAP_LAYERS)}; showing stages."])

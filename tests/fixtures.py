@@ -124,3 +124,45 @@ def evidence() -> pd.DataFrame:
     return schema.EVIDENCE.validate(
         frame.astype({c: str for c in ("authors", "countries", "organisation_ids", "doi", "summary")})
     )
+
+
+def library_evidence() -> pd.DataFrame:
+    """Evidence for the library's search and facet tests: accents, HTML, several words, a global item."""
+    frame = pd.DataFrame(
+        {
+            "id": ["lib-1", "lib-2", "lib-3", "lib-4", "lib-5"],
+            "title": [
+                "JiVitA-3 trial of maternal supplements in rural Alpha",
+                "Birth weight outcomes across Beta and Gamma",
+                "Évaluation de la supplémentation à Gamma",
+                "<script>alert(1)</script> Global review of costs",
+                "Supply notes",
+            ],
+            "authors": ["West KP; Christian P", "Ndiaye A", "Traoré B", pd.NA, "Müller C"],
+            "publisher": ["JAMA", "Maternal & Child Nutrition", "Santé Publique", "Org {Two}", "Org One"],
+            "year": pd.array([2014, 2020, 2022, None, 2010], dtype="Int64"),
+            "type": ["Trial", "Scientific publication", "Report", "Systematic review", "Case study"],
+            "topics": ["Research", "Research;Implementation", "Implementation", "Cost-effectiveness", pd.NA],
+            "countries": ["AAA", "BBB;CCC", "CCC", pd.NA, "DDD"],
+            "organisation_ids": [pd.NA, "ORG1", pd.NA, "ORG2;ORG1", pd.NA],
+            "url": [
+                "https://doi.org/10.1001/jama.2014.1",
+                "https://example.org/bw",
+                "https://example.org/eval",
+                "https://example.org/review",
+                "https://example.org/supply",
+            ],
+            "doi": ["10.1001/jama.2014.1", pd.NA, pd.NA, "10.5/x_y%z", pd.NA],
+            "summary": [
+                "Cluster trial: lower birth weight and preterm birth with MMS.",
+                "Low birthweight fell; JiVitA results cited.",
+                "Rapport sur l'introduction des suppléments multiples.",
+                "Costs per DALY = 50 $ in 10 countries.",
+                '=HYPERLINK("http://evil")',
+            ],
+            "verified": [True, True, False, True, True],
+        }
+    )
+    return schema.EVIDENCE.validate(
+        frame.astype({c: str for c in ("authors", "topics", "countries", "organisation_ids", "doi")})
+    )
