@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import runpy
+import threading
 from collections.abc import Iterable
 
 import pandas as pd
@@ -17,6 +20,34 @@ ATTRIBUTION = (
     "Stages are this project's reading of the public record (HMHB World Map, ministries, partners, "
     "trials); each links to its source."
 )
+
+
+# --- Routing ----------------------------------------------------------------------------------
+APP_PATH = store.PROJECT_DATA_DIR.parent / "app.py"
+_router = threading.local()
+
+
+@contextlib.contextmanager
+def routing():
+    """Mark the script thread as inside app.py's router while the page runs."""
+    _router.active = True
+    try:
+        yield
+    finally:
+        _router.active = False
+
+
+def require_router() -> None:
+    """Run app.py's router if Streamlit started this page without it.
+
+    A folder named pages/ beside app.py makes a fresh Streamlit server treat its first deep link
+    (e.g. /country?country=BGD) as an old-style page and run the file directly, skipping app.py:
+    no page config, no navigation. Running the router here gives the same page as from /.
+    """
+    if getattr(_router, "active", False):
+        return
+    runpy.run_path(str(APP_PATH), run_name="__main__")
+    st.stop()
 
 
 def today() -> dt.date:

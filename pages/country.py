@@ -5,6 +5,8 @@ import streamlit as st
 from hmhb_dash import ui
 from hmhb_dash.permalinks import parse_country
 
+ui.require_router()
+
 countries = ui.table("countries")
 parsed = parse_country(st.query_params.to_dict(), countries)
 ui.show_notices(parsed)

@@ -4,6 +4,8 @@ import streamlit as st
 
 from hmhb_dash import ui
 
+ui.require_router()
+
 parsed = ui.map_view_from_url()
 view = ui.map_filters(parsed)
 

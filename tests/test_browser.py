@@ -58,3 +58,21 @@ def test_unknown_country_shows_message_not_traceback(offline_page):
     page.get_by_text("No country with the code").wait_for(timeout=30_000)
     assert offline_page.exceptions() == 0
     assert page.locator("script:has-text('alert(1)')").count() == 0
+
+
+def test_a_deep_link_as_the_first_request_still_goes_through_the_router(browser, tmp_path):
+    """A fresh server's first request to /country must get the app's navigation and layout."""
+    from tests.conftest import OfflinePage
+    from tests.live_server import running_app
+
+    with running_app(tmp_path / "fresh.log") as (base, _):
+        tab = OfflinePage(browser, base)
+        tab.open("/country?country=BGD")
+        page = tab.page
+        page.get_by_role("heading", name="Bangladesh").wait_for(timeout=30_000)
+        nav = page.locator("[data-testid='stSidebarNav']")
+        assert nav.get_by_text("World map").count() == 1, "the router's page titles are shown"
+        assert nav.get_by_text("app", exact=True).count() == 0
+        assert tab.exceptions() == 0
+        assert tab.external == []
+        tab.page.close()
