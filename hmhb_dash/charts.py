@@ -232,3 +232,162 @@ def country_timeline(history: pd.DataFrame, milestones: pd.DataFrame, today: dt.
         yaxis=dict(autorange="reversed", type="category"),
     )
     return fig
+
+
+# ColorBrewer YlGnBu (sequential, colour-blind safe, readable in greyscale); grey is "none recorded".
+COUNT_COLOURS = ("#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
+NO_COUNT_COLOUR = "#d9d9d9"
+
+
+def _count_colorscale(top: int) -> list[list]:
+    """Grey for zero, then light to dark from 1 to `top` (so a single item is already coloured)."""
+    top = max(top, 1)
+    zero = 0.5 / top  # z runs 0..top; everything under 0.5 is the zero band
+    scale = [[0.0, NO_COUNT_COLOUR], [zero, NO_COUNT_COLOUR]]
+    steps = len(COUNT_COLOURS) - 1
+    for i, colour in enumerate(COUNT_COLOURS):
+        scale.append([min(1.0, zero + 1e-6 + (1 - zero - 1e-6) * i / steps), colour])
+    return scale
+
+
+def count_map(
+    counts: pd.DataFrame,
+    geojson: dict,
+    small_states: pd.DataFrame,
+    what: str,
+    height: int = 560,
+) -> go.Figure:
+    """World (or regional) choropleth of a count per country (evidence items, organisations active).
+
+    `counts` has iso3, name, count (zero included) for every country to draw; `what` names the
+    count in hover text and the colour bar ("evidence items", "organisations").
+    """
+    top = max(int(counts["count"].max()) if len(counts) else 1, 1)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Choropleth(
+            geojson=geojson,
+            featureidkey="properties.iso3",
+            locations=counts["iso3"],
+            z=counts["count"],
+            zmin=0,
+            zmax=top,
+            colorscale=_count_colorscale(top),
+            marker_line_color=NO_RECORD_OUTLINE,
+            marker_line_width=0.4,
+            customdata=[[n, int(c)] for n, c in zip(counts["name"], counts["count"])],
+            hovertemplate=f"<b>%{{customdata[0]}}</b><br>%{{customdata[1]}} {what}<extra></extra>",
+            colorbar=dict(
+                title=dict(text=what.capitalize(), side="right"),
+                thickness=14,
+                len=0.6,
+                tickvals=sorted({0, 1, top}),
+            ),
+            name="countries",
+        )
+    )
+    markers = small_states.merge(counts, on="iso3")
+    markers = markers[markers["count"] > 0]
+    if len(markers):
+        fig.add_trace(
+            go.Scattergeo(
+                lon=markers["lon"],
+                lat=markers["lat"],
+                customdata=[
+                    [i, n, int(c)] for i, n, c in zip(markers["iso3"], markers["name"], markers["count"])
+                ],
+                marker=dict(size=9, color="#225ea8", line=dict(color="#1a1a1a", width=1)),
+                mode="markers",
+                hovertemplate=f"<b>%{{customdata[1]}}</b><br>%{{customdata[2]}} {what}<extra></extra>",
+                showlegend=False,
+                name="small states",
+            )
+        )
+    fig.update_geos(
+        visible=False,
+        projection_type="natural earth",
+        fitbounds="locations",
+        showframe=False,
+        bgcolor="rgba(0,0,0,0)",
+    )
+    fig.update_layout(
+        height=height,
+        margin=dict(l=0, r=0, t=0, b=0),
+        font=FONT,
+        template=TEMPLATE,
+        paper_bgcolor="white",
+        dragmode=False,
+        clickmode="event+select",
+    )
+    return fig
+
+
+ACTIVITY_COLOURS = dict(
+    zip(
+        (
+            "Advocacy",
+            "Funding",
+            "Impact trial",
+            "Implementation research",
+            "Manufacturing",
+            "Programme delivery",
+            "Supply/procurement",
+            "Technical assistance",
+        ),
+        # Okabe-Ito, then grey: distinguishable with the common colour-vision deficiencies.
+        ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#777777"),
+    )
+)
+
+
+def activity_timeline(rows: pd.DataFrame, current_year: int) -> go.Figure:
+    """One bar per activity from its start to its end year; ongoing ones run to now and are open
+    (hatched, with an arrow) so they do not read as ended this year."""
+    fig = go.Figure()
+    for kind, colour in ACTIVITY_COLOURS.items():
+        part = rows[rows["activity_type"] == kind]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                y=part["label"],
+                x=(part["end"] - part["start"] + 1),
+                base=part["start"],
+                orientation="h",
+                name=kind,
+                marker=dict(
+                    color=colour,
+                    line=dict(color="#333333", width=0.5),
+                    pattern=dict(shape=["/" if o else "" for o in part["ongoing"]], fgcolor="#ffffff"),
+                ),
+                customdata=list(zip(part["years"], part["description"].str.slice(0, 100))),
+                hovertemplate=f"{kind}, %{{customdata[0]}}<br>%{{customdata[1]}}<extra>%{{y}}</extra>",
+            )
+        )
+    ongoing = rows[rows["ongoing"]]
+    if len(ongoing):
+        fig.add_trace(
+            go.Scatter(
+                y=ongoing["label"],
+                x=ongoing["end"] + 1,
+                mode="markers",
+                marker=dict(symbol="triangle-right", size=10, color="#1a1a1a"),
+                name="ongoing",
+                hoverinfo="skip",
+            )
+        )
+    labels = list(dict.fromkeys(rows["label"]))
+    fig.update_layout(
+        barmode="overlay",
+        height=max(240, 60 + 22 * len(labels)),
+        margin=dict(l=10, r=10, t=10, b=10),
+        font=FONT,
+        template=TEMPLATE,
+        plot_bgcolor="white",
+        xaxis=dict(
+            gridcolor="#e5e5e5", range=[rows["start"].min() - 1 if len(rows) else 2000, current_year + 2]
+        ),
+        yaxis=dict(type="category", categoryorder="array", categoryarray=labels[::-1], automargin=True),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+    )
+    return fig

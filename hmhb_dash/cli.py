@@ -12,6 +12,9 @@ COMMANDS: dict[str, tuple[str, Command]] = {}
 
 def _register_commands() -> None:
     """Import the modules that define commands (kept lazy so `--help` stays fast)."""
+    from hmhb_dash import deck
+
+    deck.register(COMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,6 +25,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("map.py", "World map", ":material/public:", "", default=True),
     PageSpec("country.py", "Country", ":material/flag:", "country"),
+    PageSpec("present.py", "Presentation", ":material/slideshow:", "present"),
 )
 
 

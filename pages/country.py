@@ -31,6 +31,7 @@ ui.stage_summary(history)
 with st.sidebar:
     ui.country_picker(key="country_picker", label="Another country")
     st.caption(ui.ATTRIBUTION)
+    ui.copy_link({"country": iso3}, "country")
 
 if not profile.has_records:
     st.info(

@@ -12,6 +12,8 @@ view = ui.map_filters(parsed)
 st.title("MMS adoption by country")
 st.caption(f"Programme stage, {ui.filter_caption(view)}. {ui.ATTRIBUTION}")
 ui.show_notices(parsed)
+ui.map_link(view)
+ui.map_export_menu(view)
 
 ui.headline_metrics(view)
 

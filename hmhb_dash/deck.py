@@ -1,0 +1,480 @@
+"""The PowerPoint deck of a view (python-pptx): editable text and native tables, pictures only for the
+map and the chart. Also the `deck` command: `python -m hmhb_dash deck OUT.pptx --year 2024`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+
+import pandas as pd
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from hmhb_dash import export
+from hmhb_dash.presentation import (
+    PRODUCT,
+    STAGE_NOTE,
+    Briefing,
+    Slide,
+    Spotlight,
+    brief,
+    parse_present_view,
+    slide_sequence,
+)
+from hmhb_dash.schema import NOT_REPORTED, STAGE_COLOURS, STAGES
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.5)
+INK = RGBColor(0x1A, 0x1A, 0x1A)
+MUTED = RGBColor(0x55, 0x55, 0x55)
+ACCENT = RGBColor(0x0B, 0x53, 0x94)
+FONT = "Calibri"
+MAX_CHANGE_ROWS = 8
+MAX_SOURCE_LINES = 18
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+def _ink_on(hex_colour: str) -> RGBColor:
+    """Black or white text, whichever reads on the stage colour."""
+    r, g, b = (int(hex_colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return INK if (0.299 * r + 0.587 * g + 0.114 * b) > 140 else RGBColor(0xFF, 0xFF, 0xFF)
+
+
+def clip(text: object, limit: int) -> str:
+    if text is None or (not isinstance(text, str) and pd.isna(text)) or text == "":
+        return NOT_REPORTED
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _text(slide, left, top, width, height, lines, size=18, bold=False, colour=INK, align=PP_ALIGN.LEFT):
+    """A text box; `lines` is a string or a list of strings (one paragraph each)."""
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, line in enumerate([lines] if isinstance(lines, str) else lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        run = paragraph.add_run()
+        run.text = line
+        run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
+        run.font.color.rgb = colour
+    return box
+
+
+def _title(slide, text: str) -> None:
+    _text(slide, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.9), text, size=34, bold=True)
+
+
+def _footer(slide, briefing: Briefing, number: int) -> None:
+    _text(
+        slide,
+        MARGIN,
+        HEIGHT - Inches(0.5),
+        WIDTH - 2 * MARGIN - Inches(0.8),
+        Inches(0.35),
+        f"{PRODUCT} · {briefing.subtitle()}",
+        size=11,
+        colour=MUTED,
+    )
+    _text(
+        slide,
+        WIDTH - MARGIN - Inches(0.8),
+        HEIGHT - Inches(0.5),
+        Inches(0.8),
+        Inches(0.35),
+        str(number),
+        size=11,
+        colour=MUTED,
+        align=PP_ALIGN.RIGHT,
+    )
+
+
+def _chip(slide, left, top, width, height, stage: int, text: str, size: int = 16):
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, height)
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = _rgb(STAGE_COLOURS[stage])
+    shape.line.color.rgb = RGBColor(0x88, 0x88, 0x88)
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    run = frame.paragraphs[0].add_run()
+    run.text = text
+    run.font.size, run.font.bold, run.font.name = Pt(size), True, FONT
+    run.font.color.rgb = _ink_on(STAGE_COLOURS[stage])
+    frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+    return shape
+
+
+def _table(slide, left, top, width, header: list[str], rows: list[list[str]], widths: list[float], size=14):
+    """A native (editable) table; `widths` are fractions of `width`."""
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(header), left, top, width, Inches(0.4) * (len(rows) + 1)
+    )
+    table = shape.table
+    for j, fraction in enumerate(widths):
+        table.columns[j].width = Emu(int(width * fraction))
+    for i, values in enumerate([header, *rows]):
+        for j, value in enumerate(values):
+            cell = table.cell(i, j)
+            cell.text = value
+            cell.margin_top = cell.margin_bottom = Inches(0.04)
+            for paragraph in cell.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size, run.font.name = Pt(size), FONT
+                    run.font.bold = i == 0
+                    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF) if i == 0 else INK
+            if i == 0:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = ACCENT
+            else:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF) if i % 2 else RGBColor(0xF2, 0xF4, 0xF7)
+    return shape
+
+
+def _picture(slide, image: bytes, left, top, max_width, max_height, pixels: tuple[int, int]):
+    """A picture scaled to fit the box, centred horizontally."""
+    ratio = min(max_width / pixels[0], max_height / pixels[1])
+    width, height = int(pixels[0] * ratio), int(pixels[1] * ratio)
+    return slide.shapes.add_picture(io.BytesIO(image), left + (max_width - width) // 2, top, width, height)
+
+
+# --- Slides ------------------------------------------------------------------------------------
+def _title_slide(deck, briefing: Briefing, today: dt.date) -> None:
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.35))
+    band.fill.solid()
+    band.fill.fore_color.rgb = ACCENT
+    band.line.fill.background()
+    _text(
+        slide,
+        MARGIN,
+        Inches(1.6),
+        WIDTH - 2 * MARGIN,
+        Inches(1.4),
+        "Multiple micronutrient supplements in pregnancy: where countries stand",
+        size=40,
+        bold=True,
+    )
+    view = briefing.view
+    lines = [
+        f"As of {briefing.as_of_text}",
+        f"Countries: {briefing.filters}",
+        f"Changes since {briefing.since_text}",
+    ]
+    if view.countries:
+        lines.append("Spotlight: " + ", ".join(s.name for s in briefing.spotlights))
+    _text(slide, MARGIN, Inches(3.5), WIDTH - 2 * MARGIN, Inches(1.8), lines, size=24, colour=INK)
+    _text(
+        slide,
+        MARGIN,
+        Inches(5.6),
+        WIDTH - 2 * MARGIN,
+        Inches(1.2),
+        [
+            f"{PRODUCT}, data version {briefing.data_version or NOT_REPORTED}, prepared {today.isoformat()}.",
+            STAGE_NOTE,
+        ],
+        size=14,
+        colour=MUTED,
+    )
+
+
+def _headline_slide(slide, briefing: Briefing) -> None:
+    year = briefing.view.map.year
+    counts = briefing.counts.set_index("stage")
+    staged_before = int((briefing.previous["stage"] > 0).sum())
+    if briefing.empty:
+        _text(
+            slide, MARGIN, Inches(2.5), WIDTH - 2 * MARGIN, Inches(1), "No countries in this selection.", 28
+        )
+        return
+    cards = [(None, "Countries with any stage", briefing.staged, briefing.staged - staged_before)]
+    cards += [
+        (s, STAGES[s], int(counts.loc[s, "now"]), int(counts.loc[s, "change"])) for s in STAGES if s > 0
+    ]
+    gap = Inches(0.2)
+    card_width = (WIDTH - 2 * MARGIN - gap * (len(cards) - 1)) // len(cards)
+    for i, (stage, label, now, change) in enumerate(cards):
+        left = MARGIN + i * (card_width + gap)
+        if stage is None:
+            band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, Inches(1.6), card_width, Inches(0.5))
+            band.fill.solid()
+            band.fill.fore_color.rgb = INK
+            band.line.fill.background()
+        else:
+            _chip(slide, left, Inches(1.6), card_width, Inches(0.5), stage, "", 12)
+        _text(
+            slide,
+            left,
+            Inches(2.2),
+            card_width,
+            Inches(1.4),
+            str(now),
+            size=66,
+            bold=True,
+            align=PP_ALIGN.CENTER,
+        )
+        _text(
+            slide,
+            left,
+            Inches(3.6),
+            card_width,
+            Inches(0.9),
+            label,
+            size=16,
+            bold=True,
+            align=PP_ALIGN.CENTER,
+        )
+        sign = "+" if change > 0 else ""
+        _text(
+            slide,
+            left,
+            Inches(4.55),
+            card_width,
+            Inches(0.5),
+            f"{sign}{change} since end of {year - 1}" if change else f"no change since end of {year - 1}",
+            size=15,
+            colour=MUTED,
+            align=PP_ALIGN.CENTER,
+        )
+    moved = len(briefing.changes)
+    _text(
+        slide,
+        MARGIN,
+        Inches(5.3),
+        WIDTH - 2 * MARGIN,
+        Inches(1.0),
+        [
+            f"{moved} {'country' if moved == 1 else 'countries'} moved stage since {briefing.since_text}.",
+            f"{len(briefing.status)} countries in view: {briefing.filters}.",
+        ],
+        size=20,
+    )
+
+
+def _picture_slide(slide, image: bytes, pixels: tuple[int, int], caption: str) -> None:
+    _picture(slide, image, MARGIN, Inches(1.15), WIDTH - 2 * MARGIN, Inches(5.4), pixels)
+    _text(slide, MARGIN, Inches(6.55), WIDTH - 2 * MARGIN, Inches(0.4), caption, size=13, colour=MUTED)
+
+
+def _changes_slide(slide, briefing: Briefing) -> None:
+    changes = briefing.changes
+    if changes.empty:
+        _text(
+            slide,
+            MARGIN,
+            Inches(2.5),
+            WIDTH - 2 * MARGIN,
+            Inches(1.5),
+            f"No country in view changed stage between {briefing.since_text} and {briefing.as_of_text}.",
+            size=26,
+        )
+        return
+    rows = []
+    for row in changes.head(MAX_CHANGE_ROWS).itertuples():
+        what = row.moves[0] if row.moves else f"{row.basis}"
+        rows.append([row.name, row.stage_label_before, row.stage_label, row.since_text, clip(what, 120)])
+    _table(
+        slide,
+        MARGIN,
+        Inches(1.3),
+        WIDTH - 2 * MARGIN,
+        ["Country", "From", "To", "Since", "What moved it"],
+        rows,
+        [0.13, 0.15, 0.15, 0.1, 0.47],
+        size=13 if len(rows) > 5 else 15,
+    )
+    if len(changes) > MAX_CHANGE_ROWS:
+        rest = ", ".join(changes["name"].iloc[MAX_CHANGE_ROWS:])
+        _text(
+            slide, MARGIN, Inches(6.45), WIDTH - 2 * MARGIN, Inches(0.5), clip(f"Also moved: {rest}", 200), 13
+        )
+
+
+def _spotlight_slide(slide, spot: Spotlight) -> None:
+    stage = next((s for s, label in STAGES.items() if label == spot.stage_label), 0)
+    status = f"{spot.stage_label} since {spot.since_text}" if spot.since_text else spot.stage_label
+    _chip(slide, MARGIN, Inches(1.3), Inches(5.6), Inches(0.7), stage, status, size=20)
+    _text(slide, MARGIN, Inches(2.15), Inches(5.6), Inches(1.6), clip(spot.basis, 260), size=16)
+    history_rows = [[h.since_text, h.stage_label] for h in spot.history.itertuples()] or [
+        [NOT_REPORTED, STAGES[0]]
+    ]
+    _text(slide, MARGIN, Inches(3.75), Inches(5.6), Inches(0.4), "Stage history", size=18, bold=True)
+    _table(slide, MARGIN, Inches(4.2), Inches(5.6), ["Since", "Stage"], history_rows, [0.35, 0.65], size=14)
+    right = MARGIN + Inches(6.0)
+    width = WIDTH - MARGIN - right
+    _text(slide, right, Inches(1.3), width, Inches(0.4), "Key milestones", size=18, bold=True)
+    if spot.milestones.empty:
+        _text(slide, right, Inches(1.8), width, Inches(0.6), "No dated milestones recorded.", size=16)
+    else:
+        rows = [[m.date_text, clip(m.title, 95)] for m in spot.milestones.itertuples()]
+        _table(slide, right, Inches(1.75), width, ["Date", "What happened"], rows, [0.2, 0.8], size=12)
+
+
+def _sources_slide(slide, briefing: Briefing) -> None:
+    box = slide.shapes.add_textbox(MARGIN, Inches(1.2), WIDTH - 2 * MARGIN, Inches(4.6))
+    frame = box.text_frame
+    frame.word_wrap = True
+    shown = briefing.sources.head(MAX_SOURCE_LINES)
+    for i, row in enumerate(shown.itertuples()):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        label = paragraph.add_run()
+        label.text = f"{clip(row.what, 60)}: "
+        link = paragraph.add_run()
+        link.text = clip(row.url, 110)
+        link.hyperlink.address = row.url
+        for run in (label, link):
+            run.font.size, run.font.name = Pt(11), FONT
+        label.font.color.rgb = INK
+        link.font.color.rgb = ACCENT
+    if not len(shown):
+        frame.paragraphs[0].text = "No sources: the view shows no country."
+    more = len(briefing.sources) - len(shown)
+    tail = [f"…and {more} more; every row of the dataset links its source."] if more > 0 else []
+    _text(
+        slide,
+        MARGIN,
+        Inches(5.8),
+        WIDTH - 2 * MARGIN,
+        Inches(1.1),
+        [*tail, "Cite as: " + export.citation(briefing.data_version, briefing.as_of_text), STAGE_NOTE],
+        size=12,
+        colour=MUTED,
+    )
+
+
+# --- The deck -------------------------------------------------------------------------------------
+PICTURE_PIXELS = (1800, 840)
+
+
+def build_deck(
+    briefing: Briefing,
+    boundaries,
+    today: dt.date,
+    renderer: export.Renderer | None = None,
+) -> bytes:
+    """The deck of a briefing as .pptx bytes: title, then the briefing's slides in order."""
+    owned = renderer is None
+    renderer = renderer or export.Renderer()
+    if owned:
+        renderer.start()
+    try:
+        slides = slide_sequence(briefing)
+        kinds = {s.kind for s in slides}
+        images: dict[str, bytes] = {}
+        if "map" in kinds:
+            images["map"] = export.map_image(
+                briefing,
+                boundaries,
+                renderer,
+                captioned=False,
+                width=PICTURE_PIXELS[0],
+                height=PICTURE_PIXELS[1],
+            )
+        if "trend" in kinds:
+            images["trend"] = export.trend_image(
+                briefing, renderer, captioned=False, width=PICTURE_PIXELS[0], height=PICTURE_PIXELS[1]
+            )
+    finally:
+        if owned:
+            renderer.stop()
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    deck.core_properties.title = f"{PRODUCT}: {briefing.subtitle()}"
+    _title_slide(deck, briefing, today)
+    for number, spec in enumerate(slides, start=2):
+        slide = deck.slides.add_slide(deck.slide_layouts[6])
+        _title(slide, spec.title)
+        _render(slide, spec, briefing, images)
+        _footer(slide, briefing, number)
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def _render(slide, spec: Slide, briefing: Briefing, images: dict[str, bytes]) -> None:
+    if spec.kind == "headline":
+        _headline_slide(slide, briefing)
+    elif spec.kind == "map":
+        _picture_slide(
+            slide,
+            images["map"],
+            PICTURE_PIXELS,
+            f"Programme stage at {briefing.as_of_text}; grey: no recorded activity. Dots mark small states.",
+        )
+    elif spec.kind == "trend":
+        _picture_slide(
+            slide, images["trend"], PICTURE_PIXELS, "Countries at each stage at the end of each year."
+        )
+    elif spec.kind == "changes":
+        _changes_slide(slide, briefing)
+    elif spec.kind == "spotlight":
+        _spotlight_slide(slide, next(s for s in briefing.spotlights if s.iso3 == spec.iso3))
+    elif spec.kind == "sources":
+        _sources_slide(slide, briefing)
+
+
+# --- Command line ---------------------------------------------------------------------------------
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", type=Path, help="where to write the .pptx")
+    parser.add_argument("--year", help="as-of year (default: this year)")
+    parser.add_argument("--grouping", help="region grouping: unicef (default), who or wb")
+    parser.add_argument("--region", help="region short name as in links (e.g. wca) or in full")
+    parser.add_argument("--income", help="World Bank income group: l, lm, um or h")
+    parser.add_argument("--since", help="show changes since this date, YYYY-MM-DD")
+    parser.add_argument("--country", nargs="+", default=[], help="spotlight countries (ISO3)")
+    parser.add_argument(
+        "--no-browser", action="store_true", help="draw the map with matplotlib, not Chromium"
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    from hmhb_dash import geo, queries, store
+    from hmhb_dash.permalinks import region_slug
+
+    today = dt.date.today()
+    version, tables = store.read_tables(store.data_dir())
+    params: dict[str, object] = {
+        k: v for k, v in {"year": args.year, "grouping": args.grouping, "since": args.since}.items() if v
+    }
+    if args.region:
+        params["region"] = region_slug(args.region) if " " in args.region.strip() else args.region
+    if args.income:
+        params["income"] = args.income
+    if args.country:
+        params["country"] = list(args.country)
+    years = queries.year_range(tables["stage_history"], today)
+    parsed = parse_present_view(params, tables["countries"], years)
+    if parsed.notices:
+        for notice in parsed.notices:
+            print(f"error: {notice}", file=sys.stderr)
+        return 2
+    briefing = brief(tables, parsed.view, today, version)
+    boundaries = geo.load_boundaries(store.boundaries_path())
+    with export.Renderer(use_browser=False if args.no_browser else None) as renderer:
+        data = build_deck(briefing, boundaries, today, renderer)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    slides = len(slide_sequence(briefing)) + 1
+    print(f"wrote {args.out} ({slides} slides, {len(data) // 1024} kB): {briefing.subtitle()}")
+    return 0
+
+
+def register(commands: dict) -> None:
+    commands["deck"] = (
+        "Write the PowerPoint deck of a view (year, region, since, spotlights).",
+        (_add_arguments, _run),
+    )

@@ -1,0 +1,344 @@
+"""Convening mode, pure logic: the presentation view's URL state, its slide sequence and the briefing.
+
+The briefing is everything a presenter shows for one view (headline counts, the status map, progress
+over time, what changed since a date, country spotlights and their sources), computed once from the
+tables; the presentation page and the PowerPoint deck both render it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from hmhb_dash import queries
+from hmhb_dash.permalinks import MapView, Parsed, parse_map_view
+from hmhb_dash.schema import INCOME_GROUPS, NOT_REPORTED, STAGES
+
+# Slide kinds a presenter can choose, in their default order. Spotlights are one slide per country.
+PARTS: dict[str, str] = {
+    "headline": "Headline numbers",
+    "map": "Map",
+    "trend": "Progress over time",
+    "changes": "What changed",
+    "spotlight": "Country spotlights",
+    "sources": "Sources",
+}
+MAX_SPOTLIGHTS = 8
+DEFAULT_SPOTLIGHTS = 3
+PRODUCT = "MMS Adoption Tracker"
+STAGE_NOTE = (
+    "Stages are the project's reading of the public record (HMHB World Map, ministries, partners, "
+    "trials), not an official HMHB classification."
+)
+
+
+@dataclass(frozen=True)
+class PresentView:
+    """What the presenter shows: the map filters, a 'since' date, spotlight countries, chosen parts."""
+
+    map: MapView
+    since: dt.date
+    countries: tuple[str, ...] = ()  # spotlight ISO3 codes; empty = the default choice
+    parts: tuple[str, ...] = tuple(PARTS)
+    step: int = 1  # 1-based slide number
+
+    def to_params(self, countries: pd.DataFrame, default_year: int, with_step: bool = True) -> dict[str, str]:
+        params = self.map.to_params(countries, default_year)
+        if self.since != default_since(self.map.year):
+            params["since"] = self.since.isoformat()
+        if self.countries:
+            params["country"] = ",".join(self.countries)
+        if self.parts != tuple(PARTS):
+            params["parts"] = ",".join(self.parts)
+        if with_step and self.step != 1:
+            params["step"] = str(self.step)
+        return params
+
+
+def default_since(year: int) -> dt.date:
+    """The default 'what changed since' date: two calendar years back from the end of `year`."""
+    return dt.date(year - 1, 1, 1)
+
+
+def _values(params: Mapping[str, object], name: str) -> list[str]:
+    """Every value of a repeatable parameter; comma-separated values are split too."""
+    raw = params.get(name)
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list | tuple) else [raw]
+    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
+
+
+def _short(raw: str) -> str:
+    return raw if len(raw) <= 40 else raw[:40] + "..."
+
+
+def parse_present_view(
+    params: Mapping[str, object], countries: pd.DataFrame, years: tuple[int, int]
+) -> Parsed:
+    """Map filters plus since, country (repeatable or comma-separated), parts and step."""
+    parsed = parse_map_view(params, countries, years)
+    notices = list(parsed.notices)
+    view: MapView = parsed.view
+
+    since = default_since(view.year)
+    raw = params.get("since")
+    raw = raw[0] if isinstance(raw, list | tuple) and raw else raw
+    if raw:
+        try:
+            candidate = dt.date.fromisoformat(str(raw)) if len(str(raw)) == 10 else None
+        except ValueError:
+            candidate = None
+        if candidate is None or not (dt.date(years[0], 1, 1) <= candidate < dt.date(view.year, 12, 31)):
+            notices.append(
+                f"since={_short(str(raw))!r} is not a date (YYYY-MM-DD) from {years[0]} to before the end "
+                f"of {view.year}; showing changes since {since.isoformat()}."
+            )
+        else:
+            since = candidate
+
+    spotlight: list[str] = []
+    for raw_code in _values(params, "country"):
+        iso3 = queries.parse_iso3(raw_code, countries)
+        if iso3 is None:
+            notices.append(f"No country with the code {_short(raw_code)!r}; left out of the spotlights.")
+        elif iso3 not in spotlight:
+            spotlight.append(iso3)
+    if len(spotlight) > MAX_SPOTLIGHTS:
+        notices.append(f"At most {MAX_SPOTLIGHTS} spotlight countries; showing the first {MAX_SPOTLIGHTS}.")
+        spotlight = spotlight[:MAX_SPOTLIGHTS]
+
+    parts = tuple(PARTS)
+    chosen = _values(params, "parts")
+    if chosen:
+        known = [p.lower() for p in chosen if p.lower() in PARTS]
+        unknown = [p for p in chosen if p.lower() not in PARTS]
+        if unknown:
+            notices.append(
+                f"parts: {', '.join(repr(_short(p)) for p in unknown)} "
+                f"not one of {', '.join(PARTS)}; ignored."
+            )
+        if known:
+            parts = tuple(dict.fromkeys(known))
+
+    step = 1
+    raw = params.get("step")
+    raw = raw[0] if isinstance(raw, list | tuple) and raw else raw
+    if raw is not None:
+        text = str(raw)
+        if text.isdigit() and 1 <= int(text) <= 99:
+            step = int(text)
+        else:
+            notices.append(f"step={_short(text)!r} is not a slide number; showing the first slide.")
+    return Parsed(PresentView(view, since, tuple(spotlight), parts, step), notices)
+
+
+# --- The briefing --------------------------------------------------------------------------
+@dataclass
+class Spotlight:
+    iso3: str
+    name: str
+    stage_label: str
+    since_text: str
+    basis: str
+    source_url: str
+    history: pd.DataFrame  # country_stage_history rows
+    milestones: pd.DataFrame  # key milestones, most recent first
+
+
+@dataclass
+class Briefing:
+    view: PresentView
+    as_of: pd.Timestamp
+    filters: str  # "West and Central Africa, Low income" or "All countries"
+    status: pd.DataFrame  # stage_as_of at as_of, filtered countries
+    previous: pd.DataFrame  # stage_as_of at the end of the year before
+    counts: pd.DataFrame  # stage_change(status, previous)
+    over_time: pd.DataFrame  # stages_over_time up to the view's year
+    changes: pd.DataFrame  # countries that moved since view.since, with what moved them
+    spotlights: list[Spotlight]
+    sources: pd.DataFrame  # what, url: every source behind what is shown
+    data_version: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def as_of_text(self) -> str:
+        return queries.format_date(self.as_of, "day")
+
+    @property
+    def since_text(self) -> str:
+        return queries.format_date(pd.Timestamp(self.view.since), "day")
+
+    @property
+    def staged(self) -> int:
+        return int((self.status["stage"] > 0).sum())
+
+    @property
+    def empty(self) -> bool:
+        return self.status.empty
+
+    def subtitle(self) -> str:
+        """'As of 31 Dec 2024 · West and Central Africa · data version bundled'."""
+        parts = [f"As of {self.as_of_text}", self.filters]
+        if self.data_version:
+            parts.append(f"data version {self.data_version}")
+        return " · ".join(parts)
+
+
+def filters_text(view: MapView) -> str:
+    parts = []
+    if view.region:
+        parts.append(queries.region_label(view.grouping, view.region))
+    if view.income:
+        parts.append(INCOME_GROUPS[view.income])
+    return ", ".join(parts) if parts else "All countries"
+
+
+def changes_since(
+    stage_history: pd.DataFrame,
+    milestones: pd.DataFrame,
+    countries: pd.DataFrame,
+    since: dt.date,
+    as_of: pd.Timestamp,
+    today: dt.date,
+    per_country: int = 3,
+) -> pd.DataFrame:
+    """Countries whose stage at `as_of` differs from their stage on `since`, with the milestones
+    dated in between (most recent first) that moved them: iso3, name, stage_before_label, stage_label,
+    since_text, basis, source_url, moves (list of 'date: title' strings), move_urls (their sources).
+    """
+    start = pd.Timestamp(since)
+    now = queries.stage_as_of(stage_history, countries, as_of, today)
+    before = queries.stage_as_of(stage_history, countries, start, today)
+    moved = queries.moved_since(now, before)
+    dated = milestones[(milestones["date"] > start) & (milestones["date"] <= as_of)]
+    moves, urls = [], []
+    for iso3 in moved["iso3"]:
+        rows = queries.country_milestones(dated, iso3).iloc[::-1].head(per_country)
+        moves.append([f"{d}: {t}" for d, t in zip(rows["date_text"], rows["title"])])
+        urls.append(list(rows["source_url"]))
+    return moved.assign(moves=moves, move_urls=urls)
+
+
+def key_milestones(milestones: pd.DataFrame, iso3: str, as_of: pd.Timestamp, limit: int = 6) -> pd.DataFrame:
+    """A country's dated milestones up to `as_of`, most recent first (undated ones are left out)."""
+    rows = queries.country_milestones(milestones, iso3)
+    rows = rows[rows["date"].notna() & (rows["date"] <= as_of)]
+    return rows.iloc[::-1].head(limit).reset_index(drop=True)
+
+
+def default_spotlights(
+    changes: pd.DataFrame, status: pd.DataFrame, limit: int = DEFAULT_SPOTLIGHTS
+) -> list[str]:
+    """Countries that moved (most advanced first), topped up with the most advanced of the view."""
+    chosen = list(changes["iso3"].head(limit))
+    if len(chosen) < limit:
+        ranked = status[status["stage"] > 0].sort_values(["stage", "name"], ascending=[False, True])
+        chosen += [c for c in ranked["iso3"] if c not in chosen][: limit - len(chosen)]
+    return chosen
+
+
+def _spotlight(tables: dict[str, pd.DataFrame], iso3: str, as_of: pd.Timestamp, today: dt.date) -> Spotlight:
+    countries = tables["countries"]
+    name = countries.loc[countries["iso3"] == iso3, "name"].iloc[0]
+    history = queries.country_stage_history(tables["stage_history"], iso3)
+    effective = history["since"].fillna(pd.Timestamp(today))
+    history = history[effective <= as_of].reset_index(drop=True)
+    if history.empty:
+        stage_label, since_text, basis, source = STAGES[0], "", NOT_REPORTED, ""
+    else:
+        latest = history.iloc[-1]
+        stage_label, since_text = str(latest["stage_label"]), str(latest["since_text"])
+        basis, source = str(latest["basis"]), str(latest["source_url"])
+    return Spotlight(
+        iso3,
+        str(name),
+        stage_label,
+        since_text,
+        basis,
+        source,
+        history,
+        key_milestones(tables["milestones"], iso3, as_of),
+    )
+
+
+def _sources(changes: pd.DataFrame, spotlights: list[Spotlight], countries: pd.DataFrame) -> pd.DataFrame:
+    rows: list[tuple[str, str]] = []
+    for row in changes.itertuples():
+        rows.append((f"{row.name}: {row.stage_label}", row.source_url))
+        rows += [(f"{row.name}: milestone", url) for url in row.move_urls]
+    for spot in spotlights:
+        rows += [(f"{spot.name}: {h.stage_label}", h.source_url) for h in spot.history.itertuples()]
+        rows += [(f"{spot.name}: {m.kind_label}", m.source_url) for m in spot.milestones.itertuples()]
+    grouping_urls = pd.concat(
+        [countries[c] for c in ("unicef_source_url", "who_source_url", "wb_source_url")]
+    )
+    rows += [("Country groupings", url) for url in grouping_urls.dropna().unique()]
+    frame = pd.DataFrame(rows, columns=["what", "url"])
+    frame = frame[frame["url"].astype(str).str.match(r"^https?://")]
+    return frame.drop_duplicates("url").reset_index(drop=True)
+
+
+def brief(
+    tables: dict[str, pd.DataFrame], view: PresentView, today: dt.date, data_version: str = ""
+) -> Briefing:
+    """Everything the presentation page and the deck show for `view`."""
+    mv = view.map
+    countries = queries.filter_countries(tables["countries"], mv.grouping, mv.region, mv.income)
+    as_of = queries.end_of_year(mv.year, today)
+    history = tables["stage_history"]
+    status = queries.stage_as_of(history, countries, as_of, today)
+    previous = queries.stage_as_of(history, countries, queries.end_of_year(mv.year - 1, today), today)
+    first, _ = queries.year_range(history, today)
+    over_time = queries.stages_over_time(history, countries, range(min(first, mv.year), mv.year + 1), today)
+    changes = changes_since(history, tables["milestones"], countries, view.since, as_of, today)
+    chosen = list(view.countries) or default_spotlights(changes, status)
+    spotlights = [_spotlight(tables, iso3, as_of, today) for iso3 in chosen]
+    return Briefing(
+        view=view,
+        as_of=as_of,
+        filters=filters_text(mv),
+        status=status,
+        previous=previous,
+        counts=queries.stage_change(status, previous),
+        over_time=over_time,
+        changes=changes,
+        spotlights=spotlights,
+        sources=_sources(changes, spotlights, countries),
+        data_version=data_version,
+    )
+
+
+# --- The slide sequence ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Slide:
+    kind: str  # one of PARTS (spotlight slides carry the country)
+    title: str
+    iso3: str | None = None
+
+
+def slide_sequence(briefing: Briefing) -> list[Slide]:
+    """The slides of a briefing, in the presenter's chosen order, one per spotlight country."""
+    view, slides = briefing.view, []
+    year = view.map.year
+    for part in view.parts:
+        if part == "headline":
+            slides.append(Slide(part, f"MMS adoption as of {briefing.as_of_text}"))
+        elif part == "map":
+            slides.append(Slide(part, f"Programme stage by country, {year}"))
+        elif part == "trend":
+            slides.append(Slide(part, f"Countries per stage over time, to {year}"))
+        elif part == "changes":
+            slides.append(Slide(part, f"What changed since {briefing.since_text}"))
+        elif part == "spotlight":
+            slides += [Slide(part, f"Spotlight: {s.name}", s.iso3) for s in briefing.spotlights]
+        elif part == "sources":
+            slides.append(Slide(part, "Sources"))
+    return slides
+
+
+def clamp_step(step: int, slides: list[Slide]) -> int:
+    return min(max(step, 1), max(len(slides), 1))

@@ -1,0 +1,157 @@
+"""The PowerPoint deck: slide count and titles, real text with the as-of date and filters, pictures."""
+
+import datetime as dt
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from hmhb_dash import deck, export, presentation
+from hmhb_dash.permalinks import MapView
+
+TODAY = dt.date(2026, 11, 29)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def texts(slide) -> str:
+    parts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            parts.append(shape.text_frame.text)
+        if shape.has_table:
+            parts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def pictures(slide) -> int:
+    return sum(1 for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE)
+
+
+def build(bundled, renderer, **kwargs):
+    version, tables, boundaries = bundled
+    year = kwargs.pop("year", 2024)
+    view = presentation.PresentView(
+        MapView(year, "unicef", kwargs.pop("region", None), None),
+        kwargs.pop("since", presentation.default_since(year)),
+        **kwargs,
+    )
+    briefing = presentation.brief(tables, view, TODAY, version)
+    return Presentation(io.BytesIO(deck.build_deck(briefing, boundaries, TODAY, renderer))), briefing
+
+
+@pytest.fixture(scope="module")
+def wca_deck(bundled, renderer):
+    return build(bundled, renderer, region="West and Central Africa", countries=("NGA", "BFA"))
+
+
+def test_deck_structure(wca_deck):
+    prs, briefing = wca_deck
+    titles = [texts(s).split("\n")[0] for s in prs.slides]
+    assert len(prs.slides) == 1 + 4 + 2 + 1  # title, headline/map/trend/changes, 2 spotlights, sources
+    assert titles[1:] == [
+        "MMS adoption as of 31 Dec 2024",
+        "Programme stage by country, 2024",
+        "Countries per stage over time, to 2024",
+        "What changed since 1 Jan 2023",
+        "Spotlight: Nigeria",
+        "Spotlight: Burkina Faso",
+        "Sources",
+    ]
+    assert [pictures(s) for s in prs.slides] == [0, 0, 1, 1, 0, 0, 0, 0]
+
+
+def test_every_slide_states_date_and_filters_in_text(wca_deck):
+    prs, _ = wca_deck
+    for slide in prs.slides:
+        body = texts(slide)
+        assert "31 Dec 2024" in body and "West and Central Africa" in body
+
+
+def test_headline_numbers_are_editable_text(wca_deck):
+    prs, briefing = wca_deck
+    body = texts(prs.slides[1])
+    assert str(briefing.staged) in body.split("\n")
+    assert "Initial implementation" in body
+
+
+def test_spotlight_and_sources_slides(wca_deck):
+    prs, _ = wca_deck
+    nigeria = texts(prs.slides[5])
+    assert "Initial implementation since Jan 2024" in nigeria and "Key milestones" in nigeria
+    links = [
+        run.hyperlink.address
+        for shape in prs.slides[7].shapes
+        if shape.has_text_frame
+        for p in shape.text_frame.paragraphs
+        for run in p.runs
+        if run.hyperlink.address
+    ]
+    assert links and all(link.startswith(("http://", "https://")) for link in links)
+
+
+def test_empty_selection_gives_a_valid_deck_that_says_so(bundled):
+    version, tables, boundaries = bundled
+    view = presentation.PresentView(
+        MapView(2024, "unicef", "Europe and Central Asia", "L"), dt.date(2023, 1, 1)
+    )
+    empty = presentation.brief(tables, view, TODAY, version)
+    assert empty.empty
+    prs = Presentation(
+        io.BytesIO(deck.build_deck(empty, boundaries, TODAY, export.Renderer(use_browser=False)))
+    )
+    assert "No countries in this selection." in texts(prs.slides[1])
+    assert "No country in view changed stage" in texts(prs.slides[4])
+
+
+def test_cli_writes_the_deck(tmp_path):
+    out = tmp_path / "deck.pptx"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hmhb_dash",
+            "deck",
+            str(out),
+            "--year",
+            "2024",
+            "--region",
+            "wca",
+            "--country",
+            "NGA",
+            "--no-browser",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    prs = Presentation(str(out))
+    assert len(prs.slides) == 1 + 4 + 1 + 1
+    assert "Nigeria" in texts(prs.slides[5])
+
+
+def test_cli_rejects_bad_values(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hmhb_dash",
+            "deck",
+            str(tmp_path / "x.pptx"),
+            "--year",
+            "1066",
+            "--since",
+            "soon",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "year='1066'" in done.stderr and "since='soon'" in done.stderr
+    assert not (tmp_path / "x.pptx").exists()

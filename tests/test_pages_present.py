@@ -1,0 +1,55 @@
+"""AppTest of the presentation page: stepping through slides, what each slide shows, empty views."""
+
+from tests.conftest import run_app
+
+
+def test_next_and_previous_step_through_every_slide_and_keep_the_url():
+    at = run_app("present", {"year": "2024", "region": "wca", "country": "NGA"})
+    titles = [at.title[0].value]
+    while not at.button(key="next").disabled:
+        at.button(key="next").click().run()
+        assert not at.exception
+        titles.append(at.title[0].value)
+        assert at.query_params["step"] in (str(len(titles)), [str(len(titles))])
+    assert titles == [
+        "MMS adoption as of 31 Dec 2024",
+        "Programme stage by country, 2024",
+        "Countries per stage over time, to 2024",
+        "What changed since 1 Jan 2023",
+        "Spotlight: Nigeria",
+        "Sources",
+    ]
+    at.button(key="prev").click().run()
+    assert at.title[0].value == "Spotlight: Nigeria"
+
+
+def test_headline_and_map_follow_the_filters():
+    at = run_app("present", {"year": "2024", "region": "wca"})
+    numbers = [m.value for m in at.markdown if m.value.startswith("# ")]
+    assert len(numbers) == 5 and all(n[2:].isdigit() for n in numbers)
+    at = run_app("present", {"year": "2024", "region": "wca", "step": "2"})
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    locations = next(t for t in spec["data"] if t["type"] == "choropleth")["locations"]
+    assert "NGA" in locations and "BGD" not in locations
+
+
+def test_changes_slide_names_the_milestones_that_moved_countries():
+    at = run_app("present", {"year": "2024", "since": "2023-06-01", "parts": "changes"})
+    text = " ".join(m.value for m in at.markdown) + " ".join(s.value for s in at.subheader)
+    assert (
+        "Indonesia" in text and "Scale\\-up" in " ".join(s.value for s in at.subheader) or "Scale-up" in text
+    )
+    assert "17 Oct 2024" in text
+
+
+def test_step_past_the_end_shows_the_last_slide():
+    at = run_app("present", {"year": "2024", "parts": "headline,sources", "step": "9"})
+    assert not at.exception and at.title[0].value == "Sources"
+
+
+def test_empty_selection_says_so():
+    at = run_app("present", {"year": "2024", "region": "eca", "income": "l"})
+    assert not at.exception
+    assert any("No countries in this selection" in h.value for h in at.header)
