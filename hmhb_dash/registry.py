@@ -25,6 +25,8 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("map.py", "World map", ":material/public:", "", default=True),
     PageSpec("country.py", "Country", ":material/flag:", "country"),
+    PageSpec("evidence.py", "Evidence library", ":material/menu_book:", "evidence"),
+    PageSpec("members.py", "Who does what", ":material/groups:", "members"),
     PageSpec("present.py", "Presentation", ":material/slideshow:", "present"),
 )
 

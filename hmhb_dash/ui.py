@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import charts, geo, queries, store
+from hmhb_dash import charts, citations, evidence, geo, members, queries, store
 from hmhb_dash.permalinks import MapView, Parsed, parse_map_view
 from hmhb_dash.registry import page
 from hmhb_dash.schema import INCOME_GROUPS, NOT_REPORTED, REGION_GROUPINGS
@@ -190,7 +190,7 @@ def map_filters(parsed: Parsed) -> MapView:
             key="income",
         )
     view = MapView(year, grouping, region, income)
-    write_params(view.to_params(countries, last))
+    write_params(view.to_params(countries, last), keep=("layer",))
     return view
 
 
@@ -437,9 +437,12 @@ def activity_table(activities: pd.DataFrame) -> None:
     if activities.empty:
         _empty("No organisation activity recorded.")
         return
-    rows = activities.assign(check=verified_mark(activities["verified"]))
+    rows = activities.assign(
+        check=verified_mark(activities["verified"]),
+        org_page=activities["organisation_id"].map(members.org_url),
+    )
     st.dataframe(
-        rows[["organisation", "activity_type", "years", "description", "source_url", "check"]],
+        rows[["organisation", "activity_type", "years", "description", "source_url", "check", "org_page"]],
         hide_index=True,
         width="stretch",
         column_config={
@@ -449,6 +452,7 @@ def activity_table(activities: pd.DataFrame) -> None:
             "description": st.column_config.TextColumn("What", width="large"),
             "source_url": st.column_config.LinkColumn("Source", display_text="source"),
             "check": "Checked",
+            "org_page": st.column_config.LinkColumn("Organisation page", display_text="open"),
         },
     )
 
@@ -460,9 +464,10 @@ def evidence_table(evidence: pd.DataFrame) -> None:
     rows = evidence.assign(
         check=verified_mark(evidence["verified"]),
         year_text=evidence["year"].map(lambda y: NOT_REPORTED if pd.isna(y) else str(int(y))),
+        page=evidence["id"].map(members.evidence_item_url),
     )
     st.dataframe(
-        rows[["year_text", "title", "type", "publisher", "url", "check"]],
+        rows[["year_text", "title", "type", "publisher", "url", "check", "page"]],
         hide_index=True,
         width="stretch",
         column_config={
@@ -472,6 +477,7 @@ def evidence_table(evidence: pd.DataFrame) -> None:
             "publisher": "Publisher or journal",
             "url": st.column_config.LinkColumn("Link", display_text="open"),
             "check": "Checked",
+            "page": st.column_config.LinkColumn("In the library", display_text="details"),
         },
     )
 
@@ -826,3 +832,711 @@ def map_export_menu(view: MapView) -> None:
 def map_link(view: MapView) -> None:
     with st.sidebar:
         copy_link(view.to_params(table("countries"), year_bounds()[1]), page("").url_path)
+
+
+# --- Evidence library -----------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _evidence_index(version: str) -> evidence.EvidenceIndex:
+    # The normalised search keys and facet masks: built once per data version, never per rerun.
+    return evidence.build_index(table("evidence"), table("countries"))
+
+
+def evidence_index() -> evidence.EvidenceIndex:
+    return _evidence_index(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _evidence_meta(version: str, day: dt.date) -> tuple[tuple[int, int], frozenset[str], dict[str, str]]:
+    index = _evidence_index(version)
+    years = index.items["year"].dropna()
+    first = int(years.min()) if len(years) else day.year
+    names = dict(zip(table("countries")["iso3"], table("countries")["name"]))
+    in_library = sorted(index.facets["country"], key=lambda c: names.get(c, c))
+    return (
+        (first, max(day.year, int(years.max()) if len(years) else day.year)),
+        frozenset(index.items["id"]),
+        {c: names.get(c, c) for c in in_library},
+    )
+
+
+def evidence_view_from_url() -> Parsed:
+    from hmhb_dash.permalinks import parse_evidence_view
+    from hmhb_dash.schema import EVIDENCE_TYPES, TOPICS
+
+    years, ids, _ = _evidence_meta(data_version(), today())
+    return parse_evidence_view(
+        st.query_params.to_dict(), table("countries"), years, ids, TOPICS, EVIDENCE_TYPES
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _evidence_run(version: str, query: evidence.EvidenceQuery):
+    return evidence.run(_evidence_index(version), query)
+
+
+_EV_KEYS = (
+    "ev_q",
+    "ev_grouping",
+    "ev_global",
+    "ev_country",
+    "ev_topic",
+    "ev_type",
+    "ev_years",
+    "ev_verified",
+)
+
+
+def _clear_evidence_filters(first: int, last: int) -> None:
+    for key in list(st.session_state):
+        if key.startswith("ev_region_"):
+            st.session_state[key] = None
+    st.session_state.update(
+        ev_q="",
+        ev_grouping="unicef",
+        ev_global=False,
+        ev_country=[],
+        ev_topic=[],
+        ev_type=[],
+        ev_years=(first, last),
+        ev_verified=False,
+        ev_item=None,
+    )
+
+
+def _init_state(values: dict) -> None:
+    # Widgets take their first value from the URL; after that the widget's own state rules.
+    for key, value in values.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def _counted(counts: dict[str, int], label=str):
+    return lambda value: f"{label(value)} ({counts.get(value, 0)})"
+
+
+def evidence_filters(parsed: Parsed):
+    """Sidebar filters of the evidence library with match counts per choice; kept in the URL.
+
+    Returns the view and the query it asks for.
+    """
+    from hmhb_dash.permalinks import EvidenceView
+    from hmhb_dash.schema import EVIDENCE_TYPES, TOPICS
+
+    start = parsed.view
+    (first, last), _, library_countries = _evidence_meta(data_version(), today())
+    countries = table("countries")
+    _init_state(
+        {
+            "ev_q": start.q,
+            "ev_grouping": start.grouping,
+            f"ev_region_{start.grouping}": start.region,
+            "ev_global": start.include_global,
+            "ev_country": list(start.countries),
+            "ev_topic": list(start.topics),
+            "ev_type": list(start.types),
+            "ev_years": start.years or (first, last),
+            "ev_verified": start.verified_only,
+            "ev_item": start.item,
+        }
+    )
+    state = st.session_state
+    grouping = state["ev_grouping"]
+    years = tuple(state["ev_years"])
+    query = evidence.EvidenceQuery(
+        grouping=grouping,
+        region=state.get(f"ev_region_{grouping}"),
+        include_global=bool(state["ev_global"]),
+        countries=tuple(state["ev_country"]),
+        topics=tuple(state["ev_topic"]),
+        types=tuple(state["ev_type"]),
+        years=None if years == (first, last) else years,
+        verified_only=bool(state["ev_verified"]),
+        q=state["ev_q"][:200],
+    )
+    results, counts = _evidence_run(data_version(), query)
+    with st.sidebar:
+        st.text_input(
+            "Search",
+            key="ev_q",
+            max_chars=200,
+            placeholder="e.g. jivita birth weight",
+            help="Words in the title, authors, publisher or summary; all must match. Case and accents "
+            "do not matter. Title matches come first.",
+        )
+        st.radio(
+            "Region grouping",
+            list(REGION_GROUPINGS),
+            format_func=lambda g: REGION_GROUPINGS[g][0],
+            key="ev_grouping",
+        )
+        regions = [r for r in counts["region"] if r != evidence.GLOBAL]
+        region_key = f"ev_region_{grouping}"
+        if state.get(region_key) not in (None, *regions):
+            state[region_key] = None
+        st.selectbox(
+            "Region",
+            [None, *regions],
+            format_func=lambda r: (
+                "All regions"
+                if r is None
+                else f"{queries.region_label(grouping, r)} ({counts['region'].get(r, 0)})"
+            ),
+            key=region_key,
+            help="Derived from each item's countries. An item naming several countries is in each of "
+            "their regions.",
+        )
+        st.checkbox(
+            f"Also global items ({counts['region'].get(evidence.GLOBAL, 0)})",
+            key="ev_global",
+            disabled=not state.get(region_key),
+            help="Items that name no country.",
+        )
+        st.multiselect(
+            "Country",
+            list(library_countries),
+            format_func=_counted(counts["country"], lambda c: library_countries.get(c, c)),
+            key="ev_country",
+            placeholder="Any country",
+        )
+        st.multiselect(
+            "Topic",
+            list(TOPICS),
+            format_func=_counted(counts["topic"]),
+            key="ev_topic",
+            placeholder="Any topic",
+        )
+        st.multiselect(
+            "Type",
+            list(EVIDENCE_TYPES),
+            format_func=_counted(counts["type"]),
+            key="ev_type",
+            placeholder="Any type",
+        )
+        st.slider("Years", first, last, key="ev_years", help="Undated items show only with every year.")
+        st.checkbox(f"Verified only ({counts['verified'].get('verified', 0)})", key="ev_verified")
+        st.button("Clear filters", on_click=_clear_evidence_filters, args=(first, last), key="ev_clear_side")
+    view = EvidenceView(
+        query.grouping,
+        query.region,
+        query.include_global and bool(query.region),
+        query.countries,
+        query.topics,
+        query.types,
+        query.years,
+        query.verified_only,
+        query.q,
+        state.get("ev_item"),
+    )
+    write_params(view.to_params())
+    del countries
+    return view, query, results
+
+
+def evidence_summary(view, results: pd.DataFrame) -> None:
+    """How many items match, and what the filters are, in words."""
+    total = len(evidence_index())
+    parts = []
+    if view.q:
+        parts.append(f"matching “{escape_markdown(view.q)}”")
+    if view.region:
+        parts.append("in " + escape_markdown(queries.region_label(view.grouping, view.region)))
+        if view.include_global:
+            parts.append("plus global items")
+    st.markdown(f"**{len(results)}** of {total} items " + ", ".join(parts))
+
+
+def evidence_empty(first: int, last: int) -> None:
+    st.info("No item matches these filters.", icon=":material/search_off:")
+    st.button("Clear filters", on_click=_clear_evidence_filters, args=(first, last), key="ev_clear_main")
+
+
+def evidence_year_bounds() -> tuple[int, int]:
+    return _evidence_meta(data_version(), today())[0]
+
+
+def _select_item(table_key: str, ids: list[str]) -> None:
+    rows = st.session_state[table_key].selection.rows
+    st.session_state["ev_item"] = ids[rows[0]] if rows and rows[0] < len(ids) else None
+
+
+_LARGE_TABLE = 2000  # above this many rows the browser fetches rows as it scrolls
+
+
+def evidence_results_table(results: pd.DataFrame, query: evidence.EvidenceQuery) -> None:
+    """Sortable results; clicking a row opens its details below."""
+    shown = results.assign(
+        check=verified_mark(results["verified"]),
+        authors_text=results["authors"].fillna(NOT_REPORTED),
+        publisher_text=results["publisher"].fillna(NOT_REPORTED),
+        summary_text=results["summary"].fillna(NOT_REPORTED),
+    )
+    ids = shown["id"].tolist()
+    # A new table (and selection) per query: a stored row number would point at another item.
+    key = f"ev_table_{abs(hash(query)) % 10**12}"
+    item = st.session_state.get("ev_item")
+    default = {"selection": {"rows": [ids.index(item)]}} if item in ids else None
+    st.dataframe(
+        shown[
+            [
+                "title",
+                "authors_text",
+                "publisher_text",
+                "year",
+                "type",
+                "topic_list",
+                "country_names",
+                "regions",
+                "check",
+                "link",
+                "summary_text",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        key=key,
+        on_select=functools.partial(_select_item, key, ids),
+        selection_mode="single-row",
+        selection_default=default,
+        lazy=len(shown) > _LARGE_TABLE,
+        column_config={
+            "title": st.column_config.TextColumn("Title", width="large", pinned=True),
+            "authors_text": "Authors",
+            "publisher_text": "Publisher or journal",
+            "year": st.column_config.NumberColumn("Year", format="%d"),
+            "type": "Type",
+            "topic_list": "Topics",
+            "country_names": "Countries",
+            "regions": "Regions (UNICEF)",
+            "check": "Checked",
+            "link": st.column_config.LinkColumn("Link", display_text="open", validate=r"^https?://"),
+            "summary_text": st.column_config.TextColumn("Summary", width="large"),
+        },
+        placeholder=NOT_REPORTED,
+    )
+
+
+def _country_links(codes: list[str]) -> None:
+    names = dict(zip(table("countries")["iso3"], table("countries")["name"]))
+    columns = st.columns(4)
+    for i, code in enumerate(codes):
+        with columns[i % 4]:
+            st.page_link(
+                str(page("country").path),
+                label=names.get(code, code),
+                query_params={"country": code},
+                icon=":material/flag:",
+            )
+
+
+def evidence_detail(item_id: str | None) -> None:
+    """One item: every field, links to its countries' pages, and related items."""
+    index = evidence_index()
+    item = evidence.item_by_id(index, item_id)
+    if item is None:
+        st.caption("Click a row to see the item's details, its countries and related items.")
+        return
+    with st.container(border=True):
+        st.markdown(f"#### {text(item['title'])}")
+        if not item["verified"]:
+            st.warning("Not verified: the tracker could not confirm this item against its source.")
+        year = NOT_REPORTED if pd.isna(item["year"]) else str(int(item["year"]))
+        st.markdown(
+            f"**Authors:** {text(item['authors'])}  \n"
+            f"**Publisher or journal:** {text(item['publisher'])}  \n"
+            f"**Year:** {year} · **Type:** {text(item['type'])}  \n"
+            f"**Topics:** {text(item['topic_list'])}  \n"
+            f"**Regions (UNICEF):** {text(item['regions'])}"
+        )
+        st.markdown(f"**Summary:** {text(item['summary'])}")
+        links = [source_link(item["url"], "source")]
+        if isinstance(item["doi_link"], str):
+            links.append(source_link(item["doi_link"], "DOI " + escape_markdown(str(item["doi"]))))
+        st.markdown("**Link:** " + " · ".join(links))
+        if item["country_codes"]:
+            st.markdown("**Countries**")
+            _country_links(item["country_codes"])
+        else:
+            st.markdown(f"**Countries:** {evidence.GLOBAL} (names no country)")
+        related = evidence.related(index, item["id"])
+        st.markdown("**Related items** (same countries or topics)")
+        if related.empty:
+            _empty("None in the library.")
+        else:
+            rows = related.assign(page=related["id"].map(members.evidence_item_url))
+            st.dataframe(
+                rows[["title", "year", "country_names", "topic_list", "page"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "title": st.column_config.TextColumn("Title", width="large"),
+                    "year": st.column_config.NumberColumn("Year", format="%d"),
+                    "country_names": "Countries",
+                    "topic_list": "Topics",
+                    "page": st.column_config.LinkColumn("Details", display_text="open"),
+                },
+                placeholder=NOT_REPORTED,
+            )
+        st.button("Close details", on_click=st.session_state.update, kwargs={"ev_item": None}, key="ev_close")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _export(version: str, query: evidence.EvidenceQuery, kind: str) -> bytes:
+    results, _ = _evidence_run(version, query)
+    if kind == "csv":
+        return citations.to_csv(results)
+    if kind == "ris":
+        return citations.to_ris(results).encode("utf-8")
+    return citations.to_bibtex(results).encode("utf-8")
+
+
+def evidence_downloads(query: evidence.EvidenceQuery, count: int) -> None:
+    """CSV, RIS and BibTeX of the filtered list, built only when clicked (and then cached)."""
+    version = data_version()
+    columns = st.columns(3)
+    for column, (kind, label, mime) in zip(
+        columns,
+        (
+            ("csv", "CSV (spreadsheet)", "text/csv"),
+            ("ris", "RIS (Zotero, EndNote, Mendeley)", "application/x-research-info-systems"),
+            ("bib", "BibTeX", "application/x-bibtex"),
+        ),
+    ):
+        column.download_button(
+            label,
+            data=lambda kind=kind: _export(version, query, kind),
+            file_name=f"mms-evidence.{kind}",
+            mime=mime,
+            icon=":material/download:",
+            on_click="ignore",
+            disabled=count == 0,
+            key=f"ev_download_{kind}",
+            width="stretch",
+        )
+
+
+# --- Members and activity -------------------------------------------------------------------
+def members_view_from_url() -> Parsed:
+    from hmhb_dash.permalinks import parse_members_view
+    from hmhb_dash.schema import ACTIVITY_TYPES, ORGANISATION_TYPES
+
+    return parse_members_view(
+        st.query_params.to_dict(),
+        table("countries"),
+        tuple(table("organisations")["id"]),
+        ORGANISATION_TYPES,
+        ACTIVITY_TYPES,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _members_tables(version: str, grouping: str, region: str | None, org_types: tuple, activity_types: tuple):
+    countries, orgs = table("countries"), table("organisations")
+    active = members.filter_activities(table("activities"), countries, grouping, region, activity_types)
+    directory = members.directory(
+        orgs, active, countries, org_types, activity_filtered=bool(region or activity_types)
+    )
+    active = active[active["organisation_id"].isin(directory["id"])]
+    matrix = members.country_by_activity(active, orgs, countries)
+    matrix = matrix.assign(page=matrix["iso3"].map(country_url))
+    timeline = members.timeline_rows(active, orgs, countries, today().year)
+    return directory, matrix, timeline, active
+
+
+def _clear_members_filters() -> None:
+    for key in list(st.session_state):
+        if key.startswith("mb_region_"):
+            st.session_state[key] = None
+    st.session_state.update(mb_grouping="unicef", mb_orgtype=[], mb_activity=[], mb_org=None)
+
+
+def members_filters(parsed: Parsed):
+    """Sidebar: organisation type, activity type, region (with counts); kept in the URL."""
+    from hmhb_dash.permalinks import MembersView
+    from hmhb_dash.schema import ACTIVITY_TYPES, ORGANISATION_TYPES
+
+    start = parsed.view
+    _init_state(
+        {
+            "mb_grouping": start.grouping,
+            f"mb_region_{start.grouping}": start.region,
+            "mb_orgtype": list(start.org_types),
+            "mb_activity": list(start.activity_types),
+            "mb_org": start.org,
+        }
+    )
+    state = st.session_state
+    grouping = state["mb_grouping"]
+    region_key = f"mb_region_{grouping}"
+    view = MembersView(
+        grouping,
+        state.get(region_key),
+        tuple(state["mb_orgtype"]),
+        tuple(state["mb_activity"]),
+        state["mb_org"],
+    )
+    tables = _members_tables(data_version(), grouping, view.region, view.org_types, view.activity_types)
+    org_counts = members.org_type_counts(tables[0])
+    activity_counts = members.activity_type_counts(tables[3])
+    with st.sidebar:
+        st.subheader("Filter")
+        st.multiselect(
+            "Organisation type",
+            list(ORGANISATION_TYPES),
+            format_func=_counted(org_counts),
+            key="mb_orgtype",
+            placeholder="Any type",
+        )
+        st.multiselect(
+            "Activity",
+            list(ACTIVITY_TYPES),
+            format_func=_counted(activity_counts),
+            key="mb_activity",
+            placeholder="Any activity",
+        )
+        st.radio(
+            "Region grouping",
+            list(REGION_GROUPINGS),
+            format_func=lambda g: REGION_GROUPINGS[g][0],
+            key="mb_grouping",
+        )
+        regions = queries.region_options(table("countries"), grouping)
+        if state.get(region_key) not in (None, *regions):
+            state[region_key] = None
+        st.selectbox(
+            "Region",
+            [None, *regions],
+            format_func=lambda r: "All regions" if r is None else queries.region_label(grouping, r),
+            key=region_key,
+            help="Where the activity takes place (not where the organisation is based).",
+        )
+        st.button("Clear filters", on_click=_clear_members_filters, key="mb_clear")
+    write_params(view.to_params())
+    return view, tables
+
+
+def _select_org(table_key: str, ids: list[str]) -> None:
+    rows = st.session_state[table_key].selection.rows
+    st.session_state["mb_org"] = ids[rows[0]] if rows and rows[0] < len(ids) else None
+
+
+def directory_table(directory: pd.DataFrame, view) -> None:
+    ids = directory["id"].tolist()
+    key = f"mb_table_{abs(hash((view.grouping, view.region, view.org_types, view.activity_types))) % 10**12}"
+    org = st.session_state.get("mb_org")
+    rows = directory.assign(check=verified_mark(directory["verified"]))
+    st.dataframe(
+        rows[
+            [
+                "name",
+                "short_name",
+                "type",
+                "hq",
+                "relationship_text",
+                "countries_active",
+                "activity_types",
+                "website",
+                "source_url",
+                "check",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        key=key,
+        on_select=functools.partial(_select_org, key, ids),
+        selection_mode="single-row",
+        selection_default={"selection": {"rows": [ids.index(org)]}} if org in ids else None,
+        column_config={
+            "name": st.column_config.TextColumn("Organisation", width="medium", pinned=True),
+            "short_name": "Short name",
+            "type": "Type",
+            "hq": "Headquarters",
+            "relationship_text": st.column_config.TextColumn(
+                "Relationship (as the source states it)", width="large"
+            ),
+            "countries_active": st.column_config.NumberColumn("Countries active"),
+            "activity_types": "Activities",
+            "website": st.column_config.LinkColumn("Website", display_text="website", validate=r"^https?://"),
+            "source_url": st.column_config.LinkColumn(
+                "Source", display_text="source", validate=r"^https?://"
+            ),
+            "check": "Checked",
+        },
+        placeholder=NOT_REPORTED,
+    )
+
+
+def org_detail(org_id: str | None) -> None:
+    """One organisation: where it works, since when, what (each with its source), and its evidence."""
+    if not org_id:
+        st.caption("Click an organisation to see where it works and the evidence it published.")
+        return
+    orgs = table("organisations").set_index("id")
+    if org_id not in orgs.index:
+        return
+    org = orgs.loc[org_id]
+    countries = table("countries")
+    names = dict(zip(countries["iso3"], countries["name"]))
+    with st.container(border=True):
+        st.markdown(f"#### {text(org['name'])} ({text(org['short_name'])})")
+        hq = org["hq_iso3"]
+        st.markdown(
+            f"**Type:** {text(org['type'])} · **Headquarters:** "
+            f"{text(names.get(hq, hq) if isinstance(hq, str) else None)}  \n"
+            f"**Relationship:** {text(org['relationship'])} ({source_link(org['source_url'])})  \n"
+            f"**Website:** {source_link(org['website'], 'website')}"
+        )
+        if not org["verified"]:
+            st.warning("Not verified: the tracker could not confirm this against its source.")
+        work = members.org_activities(table("activities"), countries, org_id)
+        st.markdown("**Where it works**")
+        if work.empty:
+            _empty("No country activity recorded.")
+        else:
+            st.dataframe(
+                work.assign(check=verified_mark(work["verified"]))[
+                    ["country", "activity_type", "years", "description", "source_url", "page", "check"]
+                ],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "country": "Country",
+                    "activity_type": "Activity",
+                    "years": "Years",
+                    "description": st.column_config.TextColumn("What", width="large"),
+                    "source_url": st.column_config.LinkColumn(
+                        "Source", display_text="source", validate=r"^https?://"
+                    ),
+                    "page": st.column_config.LinkColumn("Country page", display_text="open"),
+                    "check": "Checked",
+                },
+            )
+        published = members.org_evidence(table("evidence"), org_id)
+        st.markdown("**Evidence it published** (where the data links them)")
+        if published.empty:
+            _empty("No evidence item is linked to this organisation.")
+        else:
+            st.dataframe(
+                published[["title", "year", "type", "url", "page"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "title": st.column_config.TextColumn("Title", width="large"),
+                    "year": st.column_config.NumberColumn("Year", format="%d"),
+                    "type": "Type",
+                    "url": st.column_config.LinkColumn("Source", display_text="open", validate=r"^https?://"),
+                    "page": st.column_config.LinkColumn("In the library", display_text="details"),
+                },
+                placeholder=NOT_REPORTED,
+            )
+        st.button("Close", on_click=st.session_state.update, kwargs={"mb_org": None}, key="mb_close")
+
+
+def country_activity_table(matrix: pd.DataFrame) -> None:
+    if matrix.empty:
+        _empty("No activity matches these filters.")
+        return
+    kinds = [c for c in matrix.columns if c not in ("iso3", "country", "organisations", "page")]
+    st.dataframe(
+        matrix[["country", "organisations", *kinds, "page"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "country": st.column_config.TextColumn("Country", pinned=True),
+            "organisations": st.column_config.NumberColumn("Organisations"),
+            "page": st.column_config.LinkColumn("Country page", display_text="open"),
+        },
+    )
+
+
+# --- Count layers (map page and members page) -------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _count_figure(version: str, layer: str, view: MapView, day: dt.date, activities_key: tuple | None = None):
+    countries = queries.filter_countries(table("countries"), view.grouping, view.region, view.income)
+    current = day.year
+    if layer == "evidence":
+        counts = evidence.counts_per_country(table("evidence"), view.year, current)
+        what = "evidence items"
+    else:
+        activities = table("activities")
+        if activities_key is not None:
+            grouping, region, org_types, activity_types = activities_key
+            activities = _members_tables(version, grouping, region, org_types, activity_types)[3]
+        counts = members.organisations_per_country(activities, view.year, current)
+        what = "organisations"
+    rows = countries[["iso3", "name"]].merge(counts, on="iso3", how="left")
+    rows["count"] = rows["count"].fillna(0).astype(int)
+    drawable = rows[rows["iso3"].isin(_boundaries()["iso3"])]
+    return charts.FrozenFigure(
+        charts.count_map(drawable, _geojson_for(tuple(drawable["iso3"])), small_states(), what)
+    )
+
+
+def count_map_figure(layer: str, view: MapView):
+    """The evidence or organisations layer for the map page's filters and year (built once)."""
+    return _count_figure(data_version(), layer, view, today())
+
+
+def members_map_figure(view) -> object:
+    """Organisations active per country today, for the members page's filters (built once)."""
+    map_view = MapView(today().year, view.grouping, view.region, None)
+    key = (view.grouping, view.region, view.org_types, view.activity_types)
+    return _count_figure(data_version(), "organisations", map_view, today(), key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _timeline_chart(version: str, key: tuple, year: int):
+    timeline = _members_tables(version, *key)[2]
+    return charts.FrozenFigure(charts.activity_timeline(timeline, year))
+
+
+def activity_timeline_figure(view):
+    key = (view.grouping, view.region, view.org_types, view.activity_types)
+    return _timeline_chart(data_version(), key, today().year)
+
+
+def map_layer() -> str:
+    """Sidebar choice of what the map colours: stage (default), evidence items or organisations."""
+    from hmhb_dash.permalinks import MAP_LAYERS, parse_layer
+
+    parsed = parse_layer(st.query_params.to_dict())
+    show_notices(parsed)
+    _init_state({"layer": parsed.view})
+    with st.sidebar:
+        layer = st.radio(
+            "Map layer",
+            list(MAP_LAYERS),
+            format_func=MAP_LAYERS.get,
+            key="layer",
+            help="Evidence items: items naming each country, published by the chosen year. "
+            "Organisations: organisations active there in that year.",
+        )
+    current = st.query_params.to_dict()
+    wanted = {k: v for k, v in current.items() if k != "layer"} | (
+        {} if layer == "stage" else {"layer": layer}
+    )
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+    return layer
+
+
+def members_clear_button() -> None:
+    st.button("Clear filters", on_click=_clear_members_filters, key="mb_clear_main")
+
+
+def map_caption(layer: str) -> str:
+    if layer == "evidence":
+        return (
+            "Evidence items naming each country, published by the chosen year (undated ones in the "
+            "current year). Click a country to open its page. Grey: none recorded."
+        )
+    if layer == "organisations":
+        return (
+            "Organisations active in each country in the chosen year (ongoing when no end year is "
+            "reported). Click a country to open its page. Grey: none recorded."
+        )
+    return "Click a country (or a dot, for small states) to open its page. Grey: no recorded activity."
+
+
+def library_link(url_path: str, label: str, params: dict[str, str], icon: str) -> None:
+    """A link from the country page into the evidence library or the members page."""
+    st.page_link(str(page(url_path).path), label=label, query_params=params, icon=icon)

@@ -60,6 +60,8 @@ ui.milestone_table(milestones, key="milestones", empty="No milestones recorded."
 
 st.subheader("Organisations active here")
 ui.activity_table(activities)
+ui.library_link("members", "Who does what, in every country", {}, ":material/groups:")
 
 st.subheader("Evidence from this country")
 ui.evidence_table(evidence)
+ui.library_link("evidence", f"All evidence naming {profile.name}", {"country": iso3}, ":material/menu_book:")
