@@ -33,7 +33,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+def running_app(
+    log: Path, env: dict[str, str] | None = None, script: Path = ROOT / "app.py"
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """Yield (base URL, process) of a live server; stop it afterwards. Its output goes to `log`."""
     port = free_port()
     command = [
@@ -41,7 +43,7 @@ def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[tuple[
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(script),
         "--server.port",
         str(port),
         "--server.address",
@@ -50,6 +52,7 @@ def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[tuple[
         "true",
     ]
     with open(log, "w") as out:
+        # cwd=ROOT so the project's .streamlit/config.toml applies, whichever script runs.
         proc = subprocess.Popen(
             command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
         )
