@@ -218,7 +218,10 @@ def changes_since(
     moves, urls = [], []
     for iso3 in moved["iso3"]:
         rows = queries.country_milestones(dated, iso3).iloc[::-1].head(per_country)
-        moves.append([f"{d}: {t}" for d, t in zip(rows["date_text"], rows["title"])])
+        # Titles often start with their own date; do not say it twice.
+        moves.append(
+            [t if str(t).startswith(d) else f"{d}: {t}" for d, t in zip(rows["date_text"], rows["title"])]
+        )
         urls.append(list(rows["source_url"]))
     return moved.assign(moves=moves, move_urls=urls)
 

@@ -14,6 +14,7 @@ st.caption(
     "filtered list can be shared."
 )
 ui.show_notices(parsed)
+ui.copy_link(st.query_params.to_dict(), "evidence", where=st.sidebar)
 ui.evidence_summary(view, results)
 
 if results.empty:

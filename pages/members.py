@@ -13,6 +13,7 @@ st.caption(
     "Relationships are given as the source states them; activity regions come from the activity's country."
 )
 ui.show_notices(parsed)
+ui.copy_link(st.query_params.to_dict(), "members", where=st.sidebar)
 ui.org_detail(view.org)
 
 st.markdown(
