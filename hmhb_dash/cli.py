@@ -15,6 +15,9 @@ def _register_commands() -> None:
     from hmhb_dash import deck
 
     deck.register(COMMANDS)
+    from hmhb_dash import cli_data
+
+    cli_data.register(COMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,6 +16,7 @@ with an atomic rename.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
@@ -103,29 +104,34 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: Path) -> None:
 
 
 class _Lock:
-    """An exclusive lock file; O_EXCL creation is atomic on every local filesystem."""
+    """An exclusive, non-blocking lock on a lock file (flock).
 
-    def __init__(self, path: Path, stale_after_s: float = 600):
+    The kernel releases it when the holder exits, however it exits, so a publish killed halfway never
+    leaves the store locked. The file itself stays; removing it would let two holders lock two inodes.
+    """
+
+    def __init__(self, path: Path):
         self.path = path
-        self.stale_after_s = stale_after_s
+        self.fd: int | None = None
 
     def __enter__(self) -> _Lock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
         try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            age = dt.datetime.now().timestamp() - self.path.stat().st_mtime
-            if age < self.stale_after_s:
-                raise StoreBusyError("another publish is in progress; try again in a minute") from None
-            # A lock older than any real publish was left by a killed process.
-            self.path.unlink(missing_ok=True)
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreBusyError("another publish is in progress; try again in a minute") from None
+        os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
+        self.fd = fd
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.path.unlink(missing_ok=True)
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
 
 
 def _switch_current(root: Path, version: str) -> None:
