@@ -28,6 +28,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("evidence.py", "Evidence library", ":material/menu_book:", "evidence"),
     PageSpec("members.py", "Who does what", ":material/groups:", "members"),
     PageSpec("present.py", "Presentation", ":material/slideshow:", "present"),
+    PageSpec("data.py", "Data", ":material/database:", "data"),
 )
 
 
