@@ -358,7 +358,12 @@ def activity_timeline(rows: pd.DataFrame, current_year: int) -> go.Figure:
                 marker=dict(
                     color=colour,
                     line=dict(color="#333333", width=0.5),
-                    pattern=dict(shape=["/" if o else "" for o in part["ongoing"]], fgcolor="#ffffff"),
+                    pattern=dict(
+                        shape=["/" if o else "" for o in part["ongoing"]],
+                        fillmode="overlay",
+                        fgcolor="#ffffff",
+                        fgopacity=0.7,
+                    ),
                 ),
                 customdata=list(zip(part["years"], part["description"].str.slice(0, 100))),
                 hovertemplate=f"{kind}, %{{customdata[0]}}<br>%{{customdata[1]}}<extra>%{{y}}</extra>",
@@ -379,15 +384,18 @@ def activity_timeline(rows: pd.DataFrame, current_year: int) -> go.Figure:
     labels = list(dict.fromkeys(rows["label"]))
     fig.update_layout(
         barmode="overlay",
-        height=max(240, 60 + 22 * len(labels)),
-        margin=dict(l=10, r=10, t=10, b=10),
+        height=max(280, 150 + 22 * len(labels)),
+        margin=dict(l=10, r=10, t=40, b=100),
         font=FONT,
         template=TEMPLATE,
         plot_bgcolor="white",
         xaxis=dict(
-            gridcolor="#e5e5e5", range=[rows["start"].min() - 1 if len(rows) else 2000, current_year + 2]
+            side="top",
+            gridcolor="#e5e5e5",
+            range=[rows["start"].min() - 1 if len(rows) else 2000, current_year + 2],
         ),
         yaxis=dict(type="category", categoryorder="array", categoryarray=labels[::-1], automargin=True),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+        # Years on top (next to the first rows), the legend at the foot: it never covers a bar.
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, font=dict(size=13)),
     )
     return fig

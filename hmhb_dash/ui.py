@@ -875,22 +875,13 @@ def _evidence_run(version: str, query: evidence.EvidenceQuery):
     return evidence.run(_evidence_index(version), query)
 
 
-_EV_KEYS = (
-    "ev_q",
-    "ev_grouping",
-    "ev_global",
-    "ev_country",
-    "ev_topic",
-    "ev_type",
-    "ev_years",
-    "ev_verified",
-)
+ALL_REGIONS = ""  # the "All regions" choice (None would show as an empty selectbox)
 
 
 def _clear_evidence_filters(first: int, last: int) -> None:
     for key in list(st.session_state):
         if key.startswith("ev_region_"):
-            st.session_state[key] = None
+            st.session_state[key] = ALL_REGIONS
     st.session_state.update(
         ev_q="",
         ev_grouping="unicef",
@@ -930,7 +921,7 @@ def evidence_filters(parsed: Parsed):
         {
             "ev_q": start.q,
             "ev_grouping": start.grouping,
-            f"ev_region_{start.grouping}": start.region,
+            f"ev_region_{start.grouping}": start.region or ALL_REGIONS,
             "ev_global": start.include_global,
             "ev_country": list(start.countries),
             "ev_topic": list(start.topics),
@@ -945,7 +936,7 @@ def evidence_filters(parsed: Parsed):
     years = tuple(state["ev_years"])
     query = evidence.EvidenceQuery(
         grouping=grouping,
-        region=state.get(f"ev_region_{grouping}"),
+        region=state.get(f"ev_region_{grouping}") or None,
         include_global=bool(state["ev_global"]),
         countries=tuple(state["ev_country"]),
         topics=tuple(state["ev_topic"]),
@@ -972,14 +963,14 @@ def evidence_filters(parsed: Parsed):
         )
         regions = [r for r in counts["region"] if r != evidence.GLOBAL]
         region_key = f"ev_region_{grouping}"
-        if state.get(region_key) not in (None, *regions):
-            state[region_key] = None
+        if state.get(region_key) not in (ALL_REGIONS, *regions):
+            state[region_key] = ALL_REGIONS
         st.selectbox(
             "Region",
-            [None, *regions],
+            [ALL_REGIONS, *regions],
             format_func=lambda r: (
                 "All regions"
-                if r is None
+                if r == ALL_REGIONS
                 else f"{queries.region_label(grouping, r)} ({counts['region'].get(r, 0)})"
             ),
             key=region_key,
@@ -1100,7 +1091,7 @@ def evidence_results_table(results: pd.DataFrame, query: evidence.EvidenceQuery)
         selection_default=default,
         lazy=len(shown) > _LARGE_TABLE,
         column_config={
-            "title": st.column_config.TextColumn("Title", width="large", pinned=True),
+            "title": st.column_config.TextColumn("Title", width="large"),
             "authors_text": "Authors",
             "publisher_text": "Publisher or journal",
             "year": st.column_config.NumberColumn("Year", format="%d"),
@@ -1149,7 +1140,7 @@ def evidence_detail(item_id: str | None) -> None:
             f"**Regions (UNICEF):** {text(item['regions'])}"
         )
         st.markdown(f"**Summary:** {text(item['summary'])}")
-        links = [source_link(item["url"], "source")]
+        links = [] if item["url"] == item["doi_link"] else [source_link(item["url"], "source")]
         if isinstance(item["doi_link"], str):
             links.append(source_link(item["doi_link"], "DOI " + escape_markdown(str(item["doi"]))))
         st.markdown("**Link:** " + " · ".join(links))
@@ -1246,7 +1237,7 @@ def _members_tables(version: str, grouping: str, region: str | None, org_types: 
 def _clear_members_filters() -> None:
     for key in list(st.session_state):
         if key.startswith("mb_region_"):
-            st.session_state[key] = None
+            st.session_state[key] = ALL_REGIONS
     st.session_state.update(mb_grouping="unicef", mb_orgtype=[], mb_activity=[], mb_org=None)
 
 
@@ -1259,7 +1250,7 @@ def members_filters(parsed: Parsed):
     _init_state(
         {
             "mb_grouping": start.grouping,
-            f"mb_region_{start.grouping}": start.region,
+            f"mb_region_{start.grouping}": start.region or ALL_REGIONS,
             "mb_orgtype": list(start.org_types),
             "mb_activity": list(start.activity_types),
             "mb_org": start.org,
@@ -1270,7 +1261,7 @@ def members_filters(parsed: Parsed):
     region_key = f"mb_region_{grouping}"
     view = MembersView(
         grouping,
-        state.get(region_key),
+        state.get(region_key) or None,
         tuple(state["mb_orgtype"]),
         tuple(state["mb_activity"]),
         state["mb_org"],
@@ -1301,12 +1292,12 @@ def members_filters(parsed: Parsed):
             key="mb_grouping",
         )
         regions = queries.region_options(table("countries"), grouping)
-        if state.get(region_key) not in (None, *regions):
-            state[region_key] = None
+        if state.get(region_key) not in (ALL_REGIONS, *regions):
+            state[region_key] = ALL_REGIONS
         st.selectbox(
             "Region",
-            [None, *regions],
-            format_func=lambda r: "All regions" if r is None else queries.region_label(grouping, r),
+            [ALL_REGIONS, *regions],
+            format_func=lambda r: "All regions" if r == ALL_REGIONS else queries.region_label(grouping, r),
             key=region_key,
             help="Where the activity takes place (not where the organisation is based).",
         )
@@ -1347,7 +1338,7 @@ def directory_table(directory: pd.DataFrame, view) -> None:
         selection_mode="single-row",
         selection_default={"selection": {"rows": [ids.index(org)]}} if org in ids else None,
         column_config={
-            "name": st.column_config.TextColumn("Organisation", width="medium", pinned=True),
+            "name": st.column_config.TextColumn("Organisation", width="medium"),
             "short_name": "Short name",
             "type": "Type",
             "hq": "Headquarters",
@@ -1442,7 +1433,7 @@ def country_activity_table(matrix: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "country": st.column_config.TextColumn("Country", pinned=True),
+            "country": st.column_config.TextColumn("Country"),
             "organisations": st.column_config.NumberColumn("Organisations"),
             "page": st.column_config.LinkColumn("Country page", display_text="open"),
         },
@@ -1466,7 +1457,7 @@ def _count_figure(version: str, layer: str, view: MapView, day: dt.date, activit
         what = "organisations"
     rows = countries[["iso3", "name"]].merge(counts, on="iso3", how="left")
     rows["count"] = rows["count"].fillna(0).astype(int)
-    drawable = rows[rows["iso3"].isin(_boundaries()["iso3"])]
+    drawable = rows[rows["iso3"].isin(_boundaries()["iso3"]) & ~rows["iso3"].isin(geo.LEFT_OFF_MAPS)]
     return charts.FrozenFigure(
         charts.count_map(drawable, _geojson_for(tuple(drawable["iso3"])), small_states(), what)
     )

@@ -4,6 +4,8 @@ import streamlit as st
 
 from hmhb_dash import ui
 
+ui.require_router()
+
 parsed = ui.evidence_view_from_url()
 view, query, results = ui.evidence_filters(parsed)
 

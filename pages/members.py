@@ -4,6 +4,8 @@ import streamlit as st
 
 from hmhb_dash import ui
 
+ui.require_router()
+
 parsed = ui.members_view_from_url()
 view, (directory, matrix, timeline, active) = ui.members_filters(parsed)
 
