@@ -170,9 +170,15 @@ def facet_masks(index: EvidenceIndex, query: EvidenceQuery) -> dict[str, np.ndar
 
 def search_mask(index: EvidenceIndex, words: list[str]) -> np.ndarray:
     """Items where every word occurs (as part of a word) in the title, authors, publisher or summary."""
-    # Plain substring tests on prebuilt keys: "weight" finds "birthweight", and 7,000 items take ~1 ms.
+    # Plain substring tests on prebuilt keys ("weight" finds "birthweight"); each further word only
+    # looks at the items the previous ones left, so a search over 7,000 items takes about 1 ms.
     keys = index.all_key
-    return np.fromiter((all(w in key for w in words) for key in keys), dtype=bool, count=len(keys))
+    candidates = range(len(keys))
+    for word in words:
+        candidates = [i for i in candidates if word in keys[i]]
+    mask = np.zeros(len(keys), dtype=bool)
+    mask[list(candidates)] = True
+    return mask
 
 
 def title_score(index: EvidenceIndex, words: list[str], rows: np.ndarray) -> np.ndarray:

@@ -836,6 +836,12 @@ def map_link(view: MapView) -> None:
 
 
 # --- Evidence library -----------------------------------------------------------------------
+def _data_key() -> str:
+    # The data directory and its version: caches must not serve one directory's tables for another
+    # that has the same version id (tests and benchmarks switch HMHB_DATA_DIR in one process).
+    return f"{store.data_dir()}|{data_version()}"
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _evidence_index(version: str) -> evidence.EvidenceIndex:
     # The normalised search keys and facet masks: built once per data version, never per rerun.
@@ -843,7 +849,7 @@ def _evidence_index(version: str) -> evidence.EvidenceIndex:
 
 
 def evidence_index() -> evidence.EvidenceIndex:
-    return _evidence_index(data_version())
+    return _evidence_index(_data_key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -864,7 +870,7 @@ def evidence_view_from_url() -> Parsed:
     from hmhb_dash.permalinks import parse_evidence_view
     from hmhb_dash.schema import EVIDENCE_TYPES, TOPICS
 
-    years, ids, _ = _evidence_meta(data_version(), today())
+    years, ids, _ = _evidence_meta(_data_key(), today())
     return parse_evidence_view(
         st.query_params.to_dict(), table("countries"), years, ids, TOPICS, EVIDENCE_TYPES
     )
@@ -915,7 +921,7 @@ def evidence_filters(parsed: Parsed):
     from hmhb_dash.schema import EVIDENCE_TYPES, TOPICS
 
     start = parsed.view
-    (first, last), _, library_countries = _evidence_meta(data_version(), today())
+    (first, last), _, library_countries = _evidence_meta(_data_key(), today())
     countries = table("countries")
     _init_state(
         {
@@ -945,7 +951,7 @@ def evidence_filters(parsed: Parsed):
         verified_only=bool(state["ev_verified"]),
         q=state["ev_q"][:200],
     )
-    results, counts = _evidence_run(data_version(), query)
+    results, counts = _evidence_run(_data_key(), query)
     with st.sidebar:
         st.text_input(
             "Search",
@@ -1043,7 +1049,7 @@ def evidence_empty(first: int, last: int) -> None:
 
 
 def evidence_year_bounds() -> tuple[int, int]:
-    return _evidence_meta(data_version(), today())[0]
+    return _evidence_meta(_data_key(), today())[0]
 
 
 def _select_item(table_key: str, ids: list[str]) -> None:
@@ -1051,45 +1057,55 @@ def _select_item(table_key: str, ids: list[str]) -> None:
     st.session_state["ev_item"] = ids[rows[0]] if rows and rows[0] < len(ids) else None
 
 
-_LARGE_TABLE = 2000  # above this many rows the browser fetches rows as it scrolls
+MAX_ROWS_SHOWN = 1000  # the table a browser gets; the downloads always carry the whole list
+_RESULT_COLUMNS = [
+    "title",
+    "authors_text",
+    "publisher_text",
+    "year",
+    "type",
+    "topic_list",
+    "country_names",
+    "regions",
+    "check",
+    "link",
+    "summary_text",
+]
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _results_display(version: str, query: evidence.EvidenceQuery) -> tuple[pd.DataFrame, list[str]]:
+    results, _ = _evidence_run(version, query)
+    head = results.head(MAX_ROWS_SHOWN)
+    shown = head.assign(
+        check=verified_mark(head["verified"]),
+        authors_text=head["authors"].fillna(NOT_REPORTED),
+        publisher_text=head["publisher"].fillna(NOT_REPORTED),
+        summary_text=head["summary"].fillna(NOT_REPORTED),
+    )
+    return shown[_RESULT_COLUMNS], head["id"].tolist()
 
 
 def evidence_results_table(results: pd.DataFrame, query: evidence.EvidenceQuery) -> None:
-    """Sortable results; clicking a row opens its details below."""
-    shown = results.assign(
-        check=verified_mark(results["verified"]),
-        authors_text=results["authors"].fillna(NOT_REPORTED),
-        publisher_text=results["publisher"].fillna(NOT_REPORTED),
-        summary_text=results["summary"].fillna(NOT_REPORTED),
-    )
-    ids = shown["id"].tolist()
+    """Sortable results (the first MAX_ROWS_SHOWN); clicking a row opens its details below."""
+    shown, ids = _results_display(_data_key(), query)
+    if len(results) > len(shown):
+        st.caption(
+            f"Showing the first {len(shown)} of {len(results)} (best matches, then newest). Narrow the "
+            "filters to see the rest; the downloads below carry all of them."
+        )
     # A new table (and selection) per query: a stored row number would point at another item.
     key = f"ev_table_{abs(hash(query)) % 10**12}"
     item = st.session_state.get("ev_item")
     default = {"selection": {"rows": [ids.index(item)]}} if item in ids else None
     st.dataframe(
-        shown[
-            [
-                "title",
-                "authors_text",
-                "publisher_text",
-                "year",
-                "type",
-                "topic_list",
-                "country_names",
-                "regions",
-                "check",
-                "link",
-                "summary_text",
-            ]
-        ],
+        shown,
         hide_index=True,
         width="stretch",
         key=key,
         on_select=functools.partial(_select_item, key, ids),
         selection_mode="single-row",
         selection_default=default,
-        lazy=len(shown) > _LARGE_TABLE,
         column_config={
             "title": st.column_config.TextColumn("Title", width="large"),
             "authors_text": "Authors",
@@ -1183,7 +1199,7 @@ def _export(version: str, query: evidence.EvidenceQuery, kind: str) -> bytes:
 
 def evidence_downloads(query: evidence.EvidenceQuery, count: int) -> None:
     """CSV, RIS and BibTeX of the filtered list, built only when clicked (and then cached)."""
-    version = data_version()
+    version = _data_key()
     columns = st.columns(3)
     for column, (kind, label, mime) in zip(
         columns,
@@ -1266,7 +1282,7 @@ def members_filters(parsed: Parsed):
         tuple(state["mb_activity"]),
         state["mb_org"],
     )
-    tables = _members_tables(data_version(), grouping, view.region, view.org_types, view.activity_types)
+    tables = _members_tables(_data_key(), grouping, view.region, view.org_types, view.activity_types)
     org_counts = members.org_type_counts(tables[0])
     activity_counts = members.activity_type_counts(tables[3])
     with st.sidebar:
@@ -1465,14 +1481,14 @@ def _count_figure(version: str, layer: str, view: MapView, day: dt.date, activit
 
 def count_map_figure(layer: str, view: MapView):
     """The evidence or organisations layer for the map page's filters and year (built once)."""
-    return _count_figure(data_version(), layer, view, today())
+    return _count_figure(_data_key(), layer, view, today())
 
 
 def members_map_figure(view) -> object:
     """Organisations active per country today, for the members page's filters (built once)."""
     map_view = MapView(today().year, view.grouping, view.region, None)
     key = (view.grouping, view.region, view.org_types, view.activity_types)
-    return _count_figure(data_version(), "organisations", map_view, today(), key)
+    return _count_figure(_data_key(), "organisations", map_view, today(), key)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -1483,7 +1499,7 @@ def _timeline_chart(version: str, key: tuple, year: int):
 
 def activity_timeline_figure(view):
     key = (view.grouping, view.region, view.org_types, view.activity_types)
-    return _timeline_chart(data_version(), key, today().year)
+    return _timeline_chart(_data_key(), key, today().year)
 
 
 def map_layer() -> str:

@@ -152,3 +152,20 @@ def test_country_page_links_into_library_and_members():
     assert {"NI", "UNICEF"} <= {p.split("=", 1)[1] for p in orgs["org_page"]}
     evidence = next(t for t in tables if "page" in t.columns and "title" in t.columns)
     assert len(evidence) >= 1 and evidence["page"].str.startswith("evidence?item=").all()
+
+
+def test_library_and_members_at_100x_data(tmp_path, monkeypatch):
+    from hmhb_dash import synthetic
+
+    _, tables = store.read_tables(store.PROJECT_DATA_DIR)
+    store.write_tables(synthetic.scale_tables(tables, factor=100, seed=3), tmp_path / store.BUNDLED)
+    monkeypatch.setenv("HMHB_DATA_DIR", str(tmp_path))
+    at = run_app("evidence")
+    assert not at.exception
+    assert at.markdown[0].value.startswith("**7000** of 7000 items")
+    assert len(results(at)) == 1000
+    assert any("Showing the first 1000 of 7000" in c.value for c in at.caption)
+    members = run_app("members", {"region": "wca"})
+    assert not members.exception
+    layer = run_app("", {"layer": "organisations"})
+    assert not layer.exception
