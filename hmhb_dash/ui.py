@@ -1646,6 +1646,14 @@ def upload_and_check() -> tuple[ingest.Result, ingest.Diff | None, str] | None:
     )
     if not files:
         return None
+    workbooks = [f for f in files if f.name.lower().endswith(".xlsx")]
+    if workbooks and len(files) > 1:
+        # People re-upload a corrected workbook next to the first one: check the newest.
+        files = workbooks[-1:]
+        st.info(
+            f"Checking {files[0].name}, the last workbook added. Remove the others with their x.",
+            icon=":material/info:",
+        )
     total = sum(f.size for f in files)
     if total > workbook.MAX_BYTES:
         st.error(
@@ -1669,16 +1677,18 @@ def upload_and_check() -> tuple[ingest.Result, ingest.Diff | None, str] | None:
 
 
 _PROBLEM_COLUMNS = {
-    "sheet": st.column_config.TextColumn("Sheet"),
-    "row": st.column_config.NumberColumn("Row", format="%d"),
-    "column": st.column_config.TextColumn("Column"),
-    "value": st.column_config.TextColumn("Found"),
+    "sheet": st.column_config.TextColumn("Sheet", width="small"),
+    "row": st.column_config.TextColumn("Row", width=60),
+    "column": st.column_config.TextColumn("Column", width="small"),
+    "value": st.column_config.TextColumn("Found", width="small"),
     "expected": st.column_config.TextColumn("Expected", width="large"),
 }
 
 
 def problem_report(report: ingest.Report) -> None:
     frame = report.frame()
+    # Row as text: the whole-file and whole-sheet problems have no row, shown blank rather than "None".
+    frame["row"] = frame["row"].map(lambda r: "" if pd.isna(r) else str(int(r)))
     errors = frame[frame["severity"] == ingest.ERROR].drop(columns="severity")
     warnings = frame[frame["severity"] == ingest.WARNING].drop(columns="severity")
     if len(errors):
@@ -1695,6 +1705,15 @@ def problem_report(report: ingest.Report) -> None:
             st.dataframe(
                 warnings, hide_index=True, width="stretch", column_config=_PROBLEM_COLUMNS, key="warnings"
             )
+    if len(frame):
+        st.download_button(
+            "Download this report (CSV)",
+            frame.to_csv(index=False).encode("utf-8-sig"),
+            file_name="data-check-report.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="report_download",
+        )
 
 
 def change_preview(change: ingest.Diff) -> None:
@@ -1801,7 +1820,13 @@ def versions_panel() -> None:
         hide_index=True,
         width="stretch",
         key="versions",
-        column_config={"changes": st.column_config.TextColumn("Changes", width="large")},
+        column_config={
+            "version": "Version",
+            "current": "Current",
+            "published": "Published (UTC)",
+            "by": "By",
+            "changes": st.column_config.TextColumn("Changes", width="large"),
+        },
     )
     others = [i.id for i in infos if not i.is_current]
     choice = st.selectbox("Version to make current again", others, index=None, key="restore_choice")

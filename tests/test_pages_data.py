@@ -84,7 +84,7 @@ def test_sign_in_then_upload_a_bad_file_shows_the_report_and_writes_nothing(root
     row = report.iloc[0]
     assert (row["sheet"], row["row"], row["column"], row["value"]) == (
         "milestones",
-        2,
+        "2",
         "source_url",
         "javascript:alert(1)",
     )
@@ -141,6 +141,14 @@ def test_publish_is_seen_by_an_open_map_session_and_can_be_restored(root, with_s
     assert store.current_version(root) == store.BUNDLED
     map_session.run()
     assert "France" not in set(map_session.dataframe[0].value["name"])
+
+
+def test_a_second_workbook_replaces_the_first(root, with_secret):
+    at = upload(signed_in(), "bad.xlsx", edit_workbook(lambda b: set_cell(b["milestones"], 2, "iso3", "x")))
+    assert table_with(at, "expected").iloc[0]["sheet"] == "milestones"
+    at.file_uploader[0].set_value([("bad.xlsx", b"x", XLSX), ("same.xlsx", base_workbook(), XLSX)]).run()
+    assert any("Checking same.xlsx" in i.value for i in at.info)
+    assert "No changes" in texts(at)
 
 
 def test_unchanged_file_says_so(root, with_secret):
