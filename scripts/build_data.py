@@ -199,7 +199,7 @@ def build_milestones(facts: pd.DataFrame) -> pd.DataFrame:
     stems = frame["iso3"] + "-" + years + "-" + frame["kind"]
     frame.insert(0, "id", stems + "-" + (stems.groupby(stems).cumcount() + 1).astype(str))
     return frame.reset_index(drop=True).astype(
-        {c: str for c in ("id", "iso3", "date_precision", "kind", "title", "source_url")}
+        {c: str for c in ("id", "iso3", "date_precision", "kind", "title", "detail", "source_url")}
     )
 
 
