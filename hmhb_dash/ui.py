@@ -57,7 +57,17 @@ def today() -> dt.date:
 
 # --- Data (cached per data version: a publish is seen on the next interaction) ----------------
 def data_version() -> str:
+    """The id of the data version being shown (for people: file names, captions)."""
     return store.current_version(store.data_dir())
+
+
+def data_key() -> str:
+    """Cache key of the data being shown: its directory and version.
+
+    Keyed by directory too, so caches never serve one directory's tables for another whose version
+    has the same id (tests and benchmarks switch HMHB_DATA_DIR within one process).
+    """
+    return f"{store.data_dir()}|{data_version()}"
 
 
 # cache_resource, not cache_data: tables are read-only here and copying them on every rerun
@@ -95,7 +105,7 @@ def _year_bounds(version: str, day: dt.date) -> tuple[int, int]:
 
 
 def year_bounds() -> tuple[int, int]:
-    return _year_bounds(data_version(), today())
+    return _year_bounds(data_key(), today())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -110,7 +120,7 @@ def _status(
 def status(view: MapView, year: int | None = None) -> pd.DataFrame:
     """Stage of every country in the view's filter, as of the view's year (or `year`)."""
     return _status(
-        data_version(), view.year if year is None else year, view.grouping, view.region, view.income, today()
+        data_key(), view.year if year is None else year, view.grouping, view.region, view.income, today()
     )
 
 
@@ -127,7 +137,7 @@ def _map_figure(version: str, year: int, grouping: str, region: str | None, inco
 
 
 def map_figure(view: MapView):
-    return _map_figure(data_version(), view.year, view.grouping, view.region, view.income, today())
+    return _map_figure(data_key(), view.year, view.grouping, view.region, view.income, today())
 
 
 PLOTLY_CONFIG = geo.plotly_config()
@@ -246,7 +256,7 @@ def _stage_change(version: str, view: MapView, day: dt.date) -> tuple[pd.DataFra
 def headline_metrics(view: MapView) -> None:
     """Countries per stage (1-4) with the change since the year before."""
     year = view.year
-    change, staged_now, staged_before = _stage_change(data_version(), view, today())
+    change, staged_now, staged_before = _stage_change(data_key(), view, today())
     columns = st.columns(5)
     columns[0].metric(
         "Countries with any stage",
@@ -287,7 +297,7 @@ def _picker_names(version: str, day: dt.date) -> dict[str, str]:
 
 def country_picker(key: str, label: str = "Open a country page") -> None:
     """A selector of every country (those with a stage first): reaches states too small to click."""
-    names = _picker_names(data_version(), today())
+    names = _picker_names(data_key(), today())
     choice = st.selectbox(
         label, [None, *names], format_func=lambda c: "Choose a country" if c is None else names[c], key=key
     )
@@ -314,9 +324,7 @@ def _over_time_figure(
 def over_time_figure(view: MapView):
     """Countries per stage from the first year in the data to the view's year (built once)."""
     first, _ = year_bounds()
-    return _over_time_figure(
-        data_version(), first, view.year, view.grouping, view.region, view.income, today()
-    )
+    return _over_time_figure(data_key(), first, view.year, view.grouping, view.region, view.income, today())
 
 
 def country_url(iso3: str) -> str:
@@ -332,7 +340,7 @@ def _country_table(version: str, view: MapView, day: dt.date) -> pd.DataFrame:
 
 def map_country_table(view: MapView) -> pd.DataFrame:
     """The map page's table of countries with a stage, with links to their pages (built once)."""
-    return _country_table(data_version(), view, today())
+    return _country_table(data_key(), view, today())
 
 
 def stage_table(rows: pd.DataFrame, key: str) -> None:
@@ -491,7 +499,7 @@ def _country_profile(version: str, iso3: str) -> queries.CountryProfile:
 
 def country_profile(iso3: str) -> queries.CountryProfile:
     """One country's joined tables, built once per data version."""
-    return _country_profile(data_version(), iso3)
+    return _country_profile(data_key(), iso3)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -501,7 +509,7 @@ def _timeline_figure(version: str, iso3: str, day: dt.date):
 
 
 def timeline_figure(iso3: str):
-    return _timeline_figure(data_version(), iso3, today())
+    return _timeline_figure(data_key(), iso3, today())
 
 
 # --- Convening mode: link to the view, presentation, exports --------------------------------
@@ -540,7 +548,7 @@ def briefing(view):
     """The briefing of a presentation view (step ignored), built once per data version and view."""
     import dataclasses
 
-    return _briefing(data_version(), dataclasses.replace(view, step=1), today())
+    return _briefing(data_key(), dataclasses.replace(view, step=1), today())
 
 
 def present_setup(parsed: Parsed):
@@ -679,9 +687,9 @@ def present_slide(view, slide) -> None:
     if slide.kind == "headline":
         _present_headline(brief)
     elif slide.kind == "map":
-        st.plotly_chart(_present_map(data_version(), key, today()), config=PLOTLY_CONFIG, width="stretch")
+        st.plotly_chart(_present_map(data_key(), key, today()), config=PLOTLY_CONFIG, width="stretch")
     elif slide.kind == "trend":
-        st.plotly_chart(_present_trend(data_version(), key, today()), config=PLOTLY_CONFIG, width="stretch")
+        st.plotly_chart(_present_trend(data_key(), key, today()), config=PLOTLY_CONFIG, width="stretch")
     elif slide.kind == "changes":
         _present_changes(brief)
     elif slide.kind == "spotlight":
@@ -805,7 +813,7 @@ def export_menu(view, key: str) -> None:
     import functools
 
     view = dataclasses.replace(view, step=1)
-    version, day = data_version(), today()
+    version, day = data_key(), today()
     stem = f"mms-tracker-{view.map.year}" + (f"-{view.map.region}" if view.map.region else "")
     stem = "".join(c if c.isalnum() or c == "-" else "-" for c in stem.lower())
     with st.popover("Export", icon=":material/download:"):
@@ -836,12 +844,6 @@ def map_link(view: MapView) -> None:
 
 
 # --- Evidence library -----------------------------------------------------------------------
-def _data_key() -> str:
-    # The data directory and its version: caches must not serve one directory's tables for another
-    # that has the same version id (tests and benchmarks switch HMHB_DATA_DIR in one process).
-    return f"{store.data_dir()}|{data_version()}"
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _evidence_index(version: str) -> evidence.EvidenceIndex:
     # The normalised search keys and facet masks: built once per data version, never per rerun.
@@ -849,7 +851,7 @@ def _evidence_index(version: str) -> evidence.EvidenceIndex:
 
 
 def evidence_index() -> evidence.EvidenceIndex:
-    return _evidence_index(_data_key())
+    return _evidence_index(data_key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -870,7 +872,7 @@ def evidence_view_from_url() -> Parsed:
     from hmhb_dash.permalinks import parse_evidence_view
     from hmhb_dash.schema import EVIDENCE_TYPES, TOPICS
 
-    years, ids, _ = _evidence_meta(_data_key(), today())
+    years, ids, _ = _evidence_meta(data_key(), today())
     return parse_evidence_view(
         st.query_params.to_dict(), table("countries"), years, ids, TOPICS, EVIDENCE_TYPES
     )
@@ -921,7 +923,7 @@ def evidence_filters(parsed: Parsed):
     from hmhb_dash.schema import EVIDENCE_TYPES, TOPICS
 
     start = parsed.view
-    (first, last), _, library_countries = _evidence_meta(_data_key(), today())
+    (first, last), _, library_countries = _evidence_meta(data_key(), today())
     countries = table("countries")
     _init_state(
         {
@@ -951,7 +953,7 @@ def evidence_filters(parsed: Parsed):
         verified_only=bool(state["ev_verified"]),
         q=state["ev_q"][:200],
     )
-    results, counts = _evidence_run(_data_key(), query)
+    results, counts = _evidence_run(data_key(), query)
     with st.sidebar:
         st.text_input(
             "Search",
@@ -1049,7 +1051,7 @@ def evidence_empty(first: int, last: int) -> None:
 
 
 def evidence_year_bounds() -> tuple[int, int]:
-    return _evidence_meta(_data_key(), today())[0]
+    return _evidence_meta(data_key(), today())[0]
 
 
 def _select_item(table_key: str, ids: list[str]) -> None:
@@ -1088,7 +1090,7 @@ def _results_display(version: str, query: evidence.EvidenceQuery) -> tuple[pd.Da
 
 def evidence_results_table(results: pd.DataFrame, query: evidence.EvidenceQuery) -> None:
     """Sortable results (the first MAX_ROWS_SHOWN); clicking a row opens its details below."""
-    shown, ids = _results_display(_data_key(), query)
+    shown, ids = _results_display(data_key(), query)
     if len(results) > len(shown):
         st.caption(
             f"Showing the first {len(shown)} of {len(results)} (best matches, then newest). Narrow the "
@@ -1199,7 +1201,7 @@ def _export(version: str, query: evidence.EvidenceQuery, kind: str) -> bytes:
 
 def evidence_downloads(query: evidence.EvidenceQuery, count: int) -> None:
     """CSV, RIS and BibTeX of the filtered list, built only when clicked (and then cached)."""
-    version = _data_key()
+    version = data_key()
     columns = st.columns(3)
     for column, (kind, label, mime) in zip(
         columns,
@@ -1282,7 +1284,7 @@ def members_filters(parsed: Parsed):
         tuple(state["mb_activity"]),
         state["mb_org"],
     )
-    tables = _members_tables(_data_key(), grouping, view.region, view.org_types, view.activity_types)
+    tables = _members_tables(data_key(), grouping, view.region, view.org_types, view.activity_types)
     org_counts = members.org_type_counts(tables[0])
     activity_counts = members.activity_type_counts(tables[3])
     with st.sidebar:
@@ -1481,14 +1483,14 @@ def _count_figure(version: str, layer: str, view: MapView, day: dt.date, activit
 
 def count_map_figure(layer: str, view: MapView):
     """The evidence or organisations layer for the map page's filters and year (built once)."""
-    return _count_figure(_data_key(), layer, view, today())
+    return _count_figure(data_key(), layer, view, today())
 
 
 def members_map_figure(view) -> object:
     """Organisations active per country today, for the members page's filters (built once)."""
     map_view = MapView(today().year, view.grouping, view.region, None)
     key = (view.grouping, view.region, view.org_types, view.activity_types)
-    return _count_figure(_data_key(), "organisations", map_view, today(), key)
+    return _count_figure(data_key(), "organisations", map_view, today(), key)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -1499,7 +1501,7 @@ def _timeline_chart(version: str, key: tuple, year: int):
 
 def activity_timeline_figure(view):
     key = (view.grouping, view.region, view.org_types, view.activity_types)
-    return _timeline_chart(_data_key(), key, today().year)
+    return _timeline_chart(data_key(), key, today().year)
 
 
 def map_layer() -> str:

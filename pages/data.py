@@ -4,6 +4,8 @@ import streamlit as st
 
 from hmhb_dash import ui
 
+ui.require_router()
+
 
 def steward() -> None:
     ui.admin_sign_out()
@@ -31,6 +33,5 @@ st.caption(
     "Keep the tracker current: download the data as a workbook, edit it, upload it, review what will "
     "change, publish. Every version is kept and can be restored."
 )
-# No st.stop() here: stopping the page's first run also drops the app's navigation and page layout.
 if ui.admin_signed_in():
     steward()

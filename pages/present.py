@@ -4,6 +4,8 @@ import streamlit as st
 
 from hmhb_dash import presentation, ui
 
+ui.require_router()
+
 parsed = ui.present_view_from_url()
 ui.show_notices(parsed)
 view = ui.present_setup(parsed)

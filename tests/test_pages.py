@@ -119,3 +119,13 @@ def test_country_page_bad_code_gives_message_and_selector(value):
 def test_country_code_is_case_insensitive():
     at = run_app("country", {"country": "bgd"})
     assert at.title[0].value == "Bangladesh"
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path or "home" for p in PAGES])
+def test_every_page_runs_the_router_before_drawing(spec):
+    """A page opened as a fresh server's first request must go through app.py (see ui.require_router)."""
+    source = spec.path.read_text(encoding="utf-8")
+    body = source[source.index("ui.require_router()") :] if "ui.require_router()" in source else ""
+    assert body, f"{spec.file} does not call ui.require_router()"
+    before = source[: source.index("ui.require_router()")]
+    assert "st." not in before.replace("import streamlit as st", ""), "nothing may be drawn before it"
