@@ -39,6 +39,7 @@ class MapView:
     grouping: str = DEFAULT_GROUPING
     region: str | None = None  # full region name within the grouping
     income: str | None = None  # World Bank income code (L, LM, UM, H)
+    layer: str = "stage"  # what the map colours: a key of MAP_LAYERS
 
     def to_params(self, countries: pd.DataFrame, default_year: int) -> dict[str, str]:
         """Query parameters for this view, defaults left out so links stay short."""
@@ -51,6 +52,8 @@ class MapView:
             params["region"] = region_slug(self.region)
         if self.income:
             params["income"] = self.income.lower()
+        if self.layer != "stage":
+            params["layer"] = self.layer
         return params
 
 
@@ -115,7 +118,8 @@ def parse_map_view(params: Mapping[str, object], countries: pd.DataFrame, years:
                 f"income={raw!r} is not one of {', '.join(k.lower() for k in INCOME_GROUPS)}; "
                 "showing all income groups."
             )
-    return Parsed(MapView(year, grouping, region, income), notices)
+    layer = parse_layer(params)
+    return Parsed(MapView(year, grouping, region, income, layer.view), notices + layer.notices)
 
 
 def parse_country(params: Mapping[str, object], countries: pd.DataFrame) -> Parsed:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from hmhb_dash import charts, citations, evidence, geo, members, queries, store
-from hmhb_dash.permalinks import MapView, Parsed, parse_map_view
+from hmhb_dash.permalinks import MAP_LAYERS, MapView, Parsed, parse_map_view
 from hmhb_dash.registry import page
 from hmhb_dash.schema import INCOME_GROUPS, NOT_REPORTED, REGION_GROUPINGS
 
@@ -137,6 +137,9 @@ def _map_figure(version: str, year: int, grouping: str, region: str | None, inco
 
 
 def map_figure(view: MapView):
+    """The map of the view's layer: programme stage, or counts of evidence or organisations."""
+    if view.layer != "stage":
+        return count_map_figure(view.layer, view)
     return _map_figure(data_key(), view.year, view.grouping, view.region, view.income, today())
 
 
@@ -200,13 +203,23 @@ def map_filters(parsed: Parsed) -> MapView:
             format_func=lambda i: "All income groups" if i is None else INCOME_GROUPS[i],
             key="income",
         )
-    view = MapView(year, grouping, region, income)
-    write_params(view.to_params(countries, last), keep=("layer",))
+        layer = st.radio(
+            "Map layer",
+            list(MAP_LAYERS),
+            index=list(MAP_LAYERS).index(start.layer),
+            format_func=MAP_LAYERS.get,
+            key="layer",
+            help="Evidence items: items naming each country, published by the chosen year. "
+            "Organisations: organisations active there in that year.",
+        )
+    view = MapView(year, grouping, region, income, layer)
+    write_params(view.to_params(countries, last))
     return view
 
 
 def filter_caption(view: MapView) -> str:
-    parts = [f"as of {view.year}"]
+    """'Programme stage, as of 2024, West and Central Africa': what the map shows, in words."""
+    parts = [f"{MAP_LAYERS[view.layer]}, as of {view.year}"]
     if view.region:
         parts.append(queries.region_label(view.grouping, view.region))
     if view.income:
@@ -1502,31 +1515,6 @@ def _timeline_chart(version: str, key: tuple, year: int):
 def activity_timeline_figure(view):
     key = (view.grouping, view.region, view.org_types, view.activity_types)
     return _timeline_chart(data_key(), key, today().year)
-
-
-def map_layer() -> str:
-    """Sidebar choice of what the map colours: stage (default), evidence items or organisations."""
-    from hmhb_dash.permalinks import MAP_LAYERS, parse_layer
-
-    parsed = parse_layer(st.query_params.to_dict())
-    show_notices(parsed)
-    _init_state({"layer": parsed.view})
-    with st.sidebar:
-        layer = st.radio(
-            "Map layer",
-            list(MAP_LAYERS),
-            format_func=MAP_LAYERS.get,
-            key="layer",
-            help="Evidence items: items naming each country, published by the chosen year. "
-            "Organisations: organisations active there in that year.",
-        )
-    current = st.query_params.to_dict()
-    wanted = {k: v for k, v in current.items() if k != "layer"} | (
-        {} if layer == "stage" else {"layer": layer}
-    )
-    if wanted != current:
-        st.query_params.from_dict(wanted)
-    return layer
 
 
 def members_clear_button() -> None:

@@ -10,16 +10,15 @@ parsed = ui.map_view_from_url()
 view = ui.map_filters(parsed)
 
 st.title("MMS adoption by country")
-st.caption(f"Programme stage, {ui.filter_caption(view)}. {ui.ATTRIBUTION}")
+st.caption(f"{ui.filter_caption(view)}. {ui.ATTRIBUTION}")
 ui.show_notices(parsed)
-layer = ui.map_layer()
 ui.map_link(view)
 ui.map_export_menu(view)
 
 ui.headline_metrics(view)
 
 event = st.plotly_chart(
-    ui.map_figure(view) if layer == "stage" else ui.count_map_figure(layer, view),
+    ui.map_figure(view),
     key="map",
     on_select="rerun",
     selection_mode="points",
@@ -29,7 +28,7 @@ event = st.plotly_chart(
 clicked = ui.clicked_country(event)
 if clicked:
     ui.go_to_country(clicked)
-st.caption(ui.map_caption(layer))
+st.caption(ui.map_caption(view.layer))
 
 ui.country_picker(key="map_country_picker")
 

@@ -129,3 +129,13 @@ def test_every_page_runs_the_router_before_drawing(spec):
     assert body, f"{spec.file} does not call ui.require_router()"
     before = source[: source.index("ui.require_router()")]
     assert "st." not in before.replace("import streamlit as st", ""), "nothing may be drawn before it"
+
+
+def test_map_link_to_this_view_carries_every_setting_including_the_layer():
+    params = {"year": "2022", "region": "wca", "income": "lm", "layer": "organisations"}
+    at = run_app(params=params)
+    assert not at.exception and not at.info
+    link = at.sidebar.code[0].value
+    for key, value in params.items():
+        assert f"{key}={value}" in link
+    assert at.radio(key="layer").value == "organisations"
