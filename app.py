@@ -3,7 +3,7 @@
 import streamlit as st
 
 from hmhb_dash.registry import ASSETS, PAGES
-from hmhb_dash.ui import routing
+from hmhb_dash.ui.base import routing
 
 # A local icon: a Material or emoji favicon is fetched from the internet, which breaks offline use.
 st.set_page_config(page_title="MMS Adoption Tracker", page_icon=str(ASSETS / "favicon.png"), layout="wide")

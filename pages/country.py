@@ -2,22 +2,22 @@
 
 import streamlit as st
 
-from hmhb_dash import ui
 from hmhb_dash.permalinks import parse_country
+from hmhb_dash.ui import base, country_page
 
-ui.require_router()
+base.require_router()
 
-countries = ui.table("countries")
+countries = base.table("countries")
 parsed = parse_country(st.query_params.to_dict(), countries)
-ui.show_notices(parsed)
+base.show_notices(parsed)
 iso3 = parsed.view
 if iso3 is None:
     st.title("Country")
     st.write("Choose a country to see its MMS history, partners and evidence.")
-    ui.country_picker(key="country_picker_empty", label="Country")
+    base.country_picker(key="country_picker_empty", label="Country")
     st.stop()
 
-profile = ui.country_profile(iso3)
+profile = country_page.country_profile(iso3)
 history, milestones, activities, evidence = (
     profile.history,
     profile.milestones,
@@ -26,12 +26,12 @@ history, milestones, activities, evidence = (
 )
 
 st.title(profile.name)
-ui.stage_summary(history)
+country_page.stage_summary(history)
 
 with st.sidebar:
-    ui.country_picker(key="country_picker", label="Another country")
-    st.caption(ui.ATTRIBUTION)
-    ui.copy_link({"country": iso3}, "country")
+    base.country_picker(key="country_picker", label="Another country")
+    st.caption(base.ATTRIBUTION)
+    base.copy_link({"country": iso3}, "country")
 
 if not profile.has_records:
     st.info(
@@ -41,27 +41,29 @@ if not profile.has_records:
     )
 
 st.subheader("Groupings")
-ui.groupings_table(profile.groupings)
+country_page.groupings_table(profile.groupings)
 
 if not history.empty or not milestones.empty:
     st.subheader("Timeline")
-    st.plotly_chart(ui.timeline_figure(iso3), config=ui.PLOTLY_CONFIG, width="stretch")
-    ui.history_table(history)
+    st.plotly_chart(country_page.timeline_figure(iso3), config=base.PLOTLY_CONFIG, width="stretch")
+    country_page.history_table(history)
 
 st.subheader("Policy status")
-ui.milestone_table(
+country_page.milestone_table(
     profile.policy,
     key="policy",
     empty="No national policy, guideline, EML or manufacturing fact recorded.",
 )
 
 st.subheader("Milestones")
-ui.milestone_table(milestones, key="milestones", empty="No milestones recorded.")
+country_page.milestone_table(milestones, key="milestones", empty="No milestones recorded.")
 
 st.subheader("Organisations active here")
-ui.activity_table(activities)
-ui.library_link("members", "Who does what, in every country", {}, ":material/groups:")
+country_page.activity_table(activities)
+base.library_link("members", "Who does what, in every country", {}, ":material/groups:")
 
 st.subheader("Evidence from this country")
-ui.evidence_table(evidence)
-ui.library_link("evidence", f"All evidence naming {profile.name}", {"country": iso3}, ":material/menu_book:")
+country_page.evidence_table(evidence)
+base.library_link(
+    "evidence", f"All evidence naming {profile.name}", {"country": iso3}, ":material/menu_book:"
+)

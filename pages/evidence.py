@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from hmhb_dash import ui
+from hmhb_dash.ui import base, evidence_page
 
-ui.require_router()
+base.require_router()
 
-parsed = ui.evidence_view_from_url()
-view, query, results = ui.evidence_filters(parsed)
+parsed = evidence_page.evidence_view_from_url()
+view, query, results = evidence_page.evidence_filters(parsed)
 
 st.title("Evidence library")
 st.caption(
@@ -15,17 +15,17 @@ st.caption(
     "items that name no country are global. Filters, search and the open item are in the link, so a "
     "filtered list can be shared."
 )
-ui.show_notices(parsed)
-ui.copy_link(st.query_params.to_dict(), "evidence", where=st.sidebar)
-ui.evidence_summary(view, results)
+base.show_notices(parsed)
+base.copy_link(st.query_params.to_dict(), "evidence", where=st.sidebar)
+evidence_page.evidence_summary(view, results)
 
 if results.empty:
-    ui.evidence_empty(*ui.evidence_year_bounds())
+    evidence_page.evidence_empty(*evidence_page.evidence_year_bounds())
     st.stop()
 
-ui.evidence_results_table(results, query)
-ui.evidence_detail(view.item)
+evidence_page.evidence_results_table(results, query)
+evidence_page.evidence_detail(view.item)
 
 st.subheader("Download this list")
 st.caption("Each file carries every item's source link (and DOI link where there is one).")
-ui.evidence_downloads(query, len(results))
+evidence_page.evidence_downloads(query, len(results))

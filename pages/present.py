@@ -2,23 +2,24 @@
 
 import streamlit as st
 
-from hmhb_dash import presentation, ui
+from hmhb_dash import presentation
+from hmhb_dash.ui import base, present_page
 
-ui.require_router()
+base.require_router()
 
-parsed = ui.present_view_from_url()
-ui.show_notices(parsed)
-view = ui.present_setup(parsed)
-slides = presentation.slide_sequence(ui.briefing(view))
+parsed = present_page.present_view_from_url()
+base.show_notices(parsed)
+view = present_page.present_setup(parsed)
+slides = presentation.slide_sequence(present_page.briefing(view))
 
-step = ui.present_nav(view, len(slides))
+step = present_page.present_nav(view, len(slides))
 
 view = presentation.PresentView(view.map, view.since, view.countries, view.parts, step)
-countries = ui.table("countries")
-params = view.to_params(countries, ui.year_bounds()[1])
-ui.write_params(params)
+countries = base.table("countries")
+params = view.to_params(countries, base.year_bounds()[1])
+base.write_params(params)
 
-ui.present_slide(view, slides[step - 1])
+present_page.present_slide(view, slides[step - 1])
 
 with st.expander("Link to this slide", icon=":material/link:"):
-    ui.copy_link(params, "present")
+    base.copy_link(params, "present")

@@ -123,11 +123,11 @@ def test_country_code_is_case_insensitive():
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path or "home" for p in PAGES])
 def test_every_page_runs_the_router_before_drawing(spec):
-    """A page opened as a fresh server's first request must go through app.py (see ui.require_router)."""
+    """A page opened as a fresh server's first request must go through app.py (see base.require_router)."""
     source = spec.path.read_text(encoding="utf-8")
-    body = source[source.index("ui.require_router()") :] if "ui.require_router()" in source else ""
-    assert body, f"{spec.file} does not call ui.require_router()"
-    before = source[: source.index("ui.require_router()")]
+    body = source[source.index("base.require_router()") :] if "base.require_router()" in source else ""
+    assert body, f"{spec.file} does not call base.require_router()"
+    before = source[: source.index("base.require_router()")]
     assert "st." not in before.replace("import streamlit as st", ""), "nothing may be drawn before it"
 
 

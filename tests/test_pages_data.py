@@ -23,12 +23,12 @@ def root(tmp_path, monkeypatch):
 
 @pytest.fixture
 def with_secret(monkeypatch):
-    from hmhb_dash import ui
+    from hmhb_dash.ui import data_page
 
     monkeypatch.setenv(admin.ENV_VAR, SECRET)
-    ui._admin_throttle.clear()  # the throttle is shared by the whole process, as in the app
+    data_page._admin_throttle.clear()  # the throttle is shared by the whole process, as in the app
     yield
-    ui._admin_throttle.clear()
+    data_page._admin_throttle.clear()
 
 
 def signed_in():

@@ -1,0 +1,241 @@
+"""Shared Streamlit plumbing: routing, data loaders cached per data version, URL state, common widgets."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import runpy
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from hmhb_dash import geo, queries, store
+from hmhb_dash.permalinks import MapView, Parsed
+from hmhb_dash.registry import page
+from hmhb_dash.schema import NOT_REPORTED
+
+ATTRIBUTION = (
+    "Stages are this project's reading of the public record (HMHB World Map, ministries, partners, "
+    "trials); each links to its source."
+)
+
+
+APP_PATH = store.PROJECT_DATA_DIR.parent / "app.py"
+
+
+_router = threading.local()
+
+
+@contextlib.contextmanager
+def routing():
+    """Mark the script thread as inside app.py's router while the page runs."""
+    _router.active = True
+    try:
+        yield
+    finally:
+        _router.active = False
+
+
+def require_router() -> None:
+    """Run app.py's router if Streamlit started this page without it.
+
+    A folder named pages/ beside app.py makes a fresh Streamlit server treat its first deep link
+    (e.g. /country?country=BGD) as an old-style page and run the file directly, skipping app.py:
+    no page config, no navigation. Running the router here gives the same page as from /.
+    """
+    if getattr(_router, "active", False):
+        return
+    runpy.run_path(str(APP_PATH), run_name="__main__")
+    st.stop()
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def data_version() -> str:
+    """The id of the data version being shown (for people: file names, captions)."""
+    return store.current_version(store.data_dir())
+
+
+def data_key() -> str:
+    """Cache key of the data being shown: its directory and version.
+
+    Keyed by directory too, so caches never serve one directory's tables for another whose version
+    has the same id (tests and benchmarks switch HMHB_DATA_DIR within one process).
+    """
+    return f"{store.data_dir()}|{data_version()}"
+
+
+# cache_resource, not cache_data: tables are read-only here and copying them on every rerun
+# (what cache_data does) would cost more than the page itself.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load_table(root: str, version: str, name: str) -> pd.DataFrame:
+
+    return pd.read_parquet(store.version_dir(Path(root), version) / f"{name}.parquet")
+
+
+def table(name: str) -> pd.DataFrame:
+    return _load_table(str(store.data_dir()), data_version(), name)
+
+
+@st.cache_resource(show_spinner=False)
+def boundaries():
+    """Country shapes (GeoParquet), read once per server."""
+    return geo.load_boundaries(store.boundaries_path())
+
+
+@st.cache_resource(show_spinner=False)
+def small_states() -> pd.DataFrame:
+    return geo.small_states(boundaries())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def geojson_for(iso3s: tuple[str, ...]) -> dict:
+    shapes = boundaries()
+    return geo.boundaries_geojson(shapes[shapes["iso3"].isin(iso3s)])
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _year_bounds(version: str, day: dt.date) -> tuple[int, int]:
+    return queries.year_range(table("stage_history"), day)
+
+
+def year_bounds() -> tuple[int, int]:
+    return _year_bounds(data_key(), today())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _status(
+    version: str, year: int, grouping: str, region: str | None, income: str | None, day: dt.date
+) -> pd.DataFrame:
+    countries = queries.filter_countries(table("countries"), grouping, region, income)
+    as_of = queries.end_of_year(year, day)
+    return queries.stage_as_of(table("stage_history"), countries, as_of, day)
+
+
+def status(view: MapView, year: int | None = None) -> pd.DataFrame:
+    """Stage of every country in the view's filter, as of the view's year (or `year`)."""
+    return _status(
+        data_key(), view.year if year is None else year, view.grouping, view.region, view.income, today()
+    )
+
+
+PLOTLY_CONFIG = geo.plotly_config()
+
+
+def show_notices(parsed: Parsed) -> None:
+    for notice in parsed.notices:
+        st.info(notice, icon=":material/info:")
+
+
+def write_params(params: dict[str, str], keep: Iterable[str] = ()) -> None:
+    """Make the URL show exactly `params` (plus the `keep` ones already there)."""
+    current = st.query_params.to_dict()
+    wanted = {k: v for k, v in current.items() if k in keep} | params
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+
+
+def country_page_link(iso3: str, name: str) -> None:
+    st.page_link(
+        str(page("country").path), label=name, query_params={"country": iso3}, icon=":material/arrow_forward:"
+    )
+
+
+def go_to_country(iso3: str) -> None:
+    st.switch_page(str(page("country").path), query_params={"country": iso3})
+
+
+def source_link(url: object, label: str = "source") -> str:
+    """Markdown link for a source URL; only http(s) is ever rendered as a link."""
+    if isinstance(url, str) and url.startswith(("http://", "https://")):
+        safe = url.replace(")", "%29").replace(" ", "%20")
+        return f"[{label}]({safe})"
+    return NOT_REPORTED
+
+
+def text(value: object) -> str:
+    """A value for display: missing becomes 'not reported'; Markdown specials are escaped."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return NOT_REPORTED
+    return escape_markdown(str(value))
+
+
+def escape_markdown(value: str) -> str:
+    # Data is untrusted: stop titles from becoming links, headings or HTML in Markdown.
+    for char in "\\`*_{}[]()#+-.!|<>$~":
+        value = value.replace(char, "\\" + char)
+    return value
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _picker_names(version: str, day: dt.date) -> dict[str, str]:
+    ordered = current_status().sort_values(["stage", "name"], ascending=[False, True])
+    return dict(zip(ordered["iso3"], ordered["name"]))
+
+
+def country_picker(key: str, label: str = "Open a country page") -> None:
+    """A selector of every country (those with a stage first): reaches states too small to click."""
+    names = _picker_names(data_key(), today())
+    choice = st.selectbox(
+        label, [None, *names], format_func=lambda c: "Choose a country" if c is None else names[c], key=key
+    )
+    if choice:
+        go_to_country(choice)
+
+
+def country_url(iso3: str) -> str:
+    # Relative, so the link keeps working behind any base path.
+    return f"{page('country').url_path}?country={iso3}"
+
+
+def current_status() -> pd.DataFrame:
+    """Every country's stage today, no filter."""
+    return status(MapView(today().year))
+
+
+def empty_note(message: str) -> None:
+    st.caption(message)
+
+
+def verified_mark(verified: pd.Series) -> pd.Series:
+    return verified.map({True: "", False: "not verified"})
+
+
+def copy_link(params: dict[str, str], url_path: str, where=None) -> None:
+    """The link that reopens this view, in a code block whose copy button copies it (no JavaScript)."""
+
+    query = urlencode(params, safe=",")
+    path = "/" + url_path + (f"?{query}" if query else "")
+    try:
+        parts = urlsplit(st.context.url or "")
+        base = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+    except Exception:  # no browser context (AppTest, bare mode): the path alone still works
+        base = ""
+    target = where or st
+    target.caption("Link to this view")
+    target.code(base + path, language=None, wrap_lines=True)
+
+
+def init_state(values: dict) -> None:
+    # Widgets take their first value from the URL; after that the widget's own state rules.
+    for key, value in values.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def counted(counts: dict[str, int], label=str):
+    return lambda value: f"{label(value)} ({counts.get(value, 0)})"
+
+
+def library_link(url_path: str, label: str, params: dict[str, str], icon: str) -> None:
+    """A link from the country page into the evidence library or the members page."""
+    st.page_link(str(page(url_path).path), label=label, query_params=params, icon=icon)
+
+
+ALL_REGIONS = ""  # the "All regions" choice (None would show as an empty selectbox)

@@ -1,0 +1,146 @@
+"""The country page's widgets: stage summary, groupings, timeline, milestones, partners, evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from hmhb_dash import charts, members, queries, store
+from hmhb_dash.schema import NOT_REPORTED
+from hmhb_dash.ui.base import data_key, empty_note, source_link, table, text, today, verified_mark
+
+
+def stage_summary(history: pd.DataFrame) -> None:
+    """The country's current stage, since when, why, and the source."""
+    if history.empty:
+        st.markdown(f"**Stage:** No recorded activity ({NOT_REPORTED} in this dataset)")
+        return
+    dated = history.assign(_sort=history["since"].fillna(pd.Timestamp(today())))
+    latest = dated.sort_values(["_sort", "stage"]).iloc[-1]
+    st.markdown(f"**Stage:** {latest['stage_label']} since {latest['since_text']}")
+    st.markdown(f"{text(latest['basis'])} {source_link(latest['source_url'])}")
+
+
+def groupings_table(groupings: pd.DataFrame) -> None:
+    st.dataframe(
+        groupings,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "grouping": "Grouping",
+            "value": "Value",
+            "as_of": "As of",
+            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+        },
+    )
+
+
+def history_table(history: pd.DataFrame) -> None:
+    if history.empty:
+        return
+    st.dataframe(
+        history[["since_text", "stage_label", "basis", "source_url"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "since_text": "Since",
+            "stage_label": "Stage",
+            "basis": st.column_config.TextColumn("Basis", width="large"),
+            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+        },
+    )
+
+
+def milestone_table(milestones: pd.DataFrame, key: str, empty: str) -> None:
+    if milestones.empty:
+        empty_note(empty)
+        return
+    rows = milestones.assign(
+        note=milestones["source_note"].fillna(""), quote=milestones["quote"].fillna(NOT_REPORTED)
+    )
+    st.dataframe(
+        rows[["date_text", "kind_label", "title", "quote", "source_url", "note"]],
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            "date_text": "Date",
+            "kind_label": "Kind",
+            "title": st.column_config.TextColumn("What happened", width="large"),
+            "quote": st.column_config.TextColumn("In the source's words", width="medium"),
+            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+            "note": st.column_config.TextColumn("Source note"),
+        },
+    )
+
+
+def activity_table(activities: pd.DataFrame) -> None:
+    if activities.empty:
+        empty_note("No organisation activity recorded.")
+        return
+    rows = activities.assign(
+        check=verified_mark(activities["verified"]),
+        org_page=activities["organisation_id"].map(members.org_url),
+    )
+    st.dataframe(
+        rows[["organisation", "activity_type", "years", "description", "source_url", "check", "org_page"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "organisation": "Organisation",
+            "activity_type": "Activity",
+            "years": "Years",
+            "description": st.column_config.TextColumn("What", width="large"),
+            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+            "check": "Checked",
+            "org_page": st.column_config.LinkColumn("Organisation page", display_text="open"),
+        },
+    )
+
+
+def evidence_table(evidence: pd.DataFrame) -> None:
+    if evidence.empty:
+        empty_note("No evidence item names this country.")
+        return
+    rows = evidence.assign(
+        check=verified_mark(evidence["verified"]),
+        year_text=evidence["year"].map(lambda y: NOT_REPORTED if pd.isna(y) else str(int(y))),
+        page=evidence["id"].map(members.evidence_item_url),
+    )
+    st.dataframe(
+        rows[["year_text", "title", "type", "publisher", "url", "check", "page"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "year_text": "Year",
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "type": "Type",
+            "publisher": "Publisher or journal",
+            "url": st.column_config.LinkColumn("Link", display_text="open"),
+            "check": "Checked",
+            "page": st.column_config.LinkColumn("In the library", display_text="details"),
+        },
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _country_profile(version: str, iso3: str) -> queries.CountryProfile:
+    tables = {name: table(name) for name in store.TABLES}
+    return queries.country_profile(tables, iso3)
+
+
+def country_profile(iso3: str) -> queries.CountryProfile:
+    """One country's joined tables, built once per data version."""
+    return _country_profile(data_key(), iso3)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _timeline_figure(version: str, iso3: str, day: dt.date):
+    profile = _country_profile(version, iso3)
+    return charts.FrozenFigure(charts.country_timeline(profile.history, profile.milestones, day))
+
+
+def timeline_figure(iso3: str):
+    return _timeline_figure(data_key(), iso3, today())

@@ -1,0 +1,235 @@
+"""The world map page's widgets: filters, headline numbers, the map and its layers, trend, table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from hmhb_dash import charts, geo, presentation, queries
+from hmhb_dash.permalinks import MAP_LAYERS, MapView, Parsed, parse_map_view
+from hmhb_dash.registry import page
+from hmhb_dash.schema import INCOME_GROUPS, REGION_GROUPINGS
+from hmhb_dash.ui.base import (
+    boundaries,
+    copy_link,
+    country_url,
+    data_key,
+    geojson_for,
+    small_states,
+    status,
+    table,
+    today,
+    write_params,
+    year_bounds,
+)
+from hmhb_dash.ui.members_page import count_map_figure
+from hmhb_dash.ui.present_page import export_menu
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _map_figure(version: str, year: int, grouping: str, region: str | None, income: str | None, day: dt.date):
+    # Built once per data version and filter set: rebuilding a 237-country map costs far more
+    # than a rerun should.
+    view = MapView(year, grouping, region, income)
+    rows = status(view)
+    drawable = rows[rows["iso3"].isin(boundaries()["iso3"]) & ~rows["iso3"].isin(geo.LEFT_OFF_MAPS)]
+    return charts.FrozenFigure(
+        charts.stage_map(drawable, geojson_for(tuple(drawable["iso3"])), small_states())
+    )
+
+
+def map_figure(view: MapView):
+    """The map of the view's layer: programme stage, or counts of evidence or organisations."""
+    if view.layer != "stage":
+        return count_map_figure(view.layer, view)
+    return _map_figure(data_key(), view.year, view.grouping, view.region, view.income, today())
+
+
+def map_view_from_url() -> Parsed:
+    return parse_map_view(st.query_params.to_dict(), table("countries"), year_bounds())
+
+
+def map_filters(parsed: Parsed) -> MapView:
+    """Sidebar: as-of year, region grouping and region, income group. Kept in the URL."""
+    countries = table("countries")
+    first, last = year_bounds()
+    start: MapView = parsed.view
+    with st.sidebar:
+        st.subheader("View")
+        year = st.slider(
+            "As of year",
+            first,
+            last,
+            start.year,
+            key="year",
+            help="Stage each country had at the end of that year (today for this year).",
+        )
+        grouping = st.radio(
+            "Region grouping",
+            list(REGION_GROUPINGS),
+            index=list(REGION_GROUPINGS).index(start.grouping),
+            format_func=lambda g: REGION_GROUPINGS[g][0],
+            key="grouping",
+            horizontal=False,
+        )
+        regions = queries.region_options(countries, grouping)
+        region = st.selectbox(
+            "Region",
+            [None, *regions],
+            index=([None, *regions].index(start.region) if start.region in regions else 0),
+            format_func=lambda r: "All regions" if r is None else queries.region_label(grouping, r),
+            key=f"region_{grouping}",
+        )
+        income = st.selectbox(
+            "Income group (World Bank)",
+            [None, *INCOME_GROUPS],
+            index=[None, *INCOME_GROUPS].index(start.income),
+            format_func=lambda i: "All income groups" if i is None else INCOME_GROUPS[i],
+            key="income",
+        )
+        layer = st.radio(
+            "Map layer",
+            list(MAP_LAYERS),
+            index=list(MAP_LAYERS).index(start.layer),
+            format_func=MAP_LAYERS.get,
+            key="layer",
+            help="Evidence items: items naming each country, published by the chosen year. "
+            "Organisations: organisations active there in that year.",
+        )
+    view = MapView(year, grouping, region, income, layer)
+    write_params(view.to_params(countries, last))
+    return view
+
+
+def filter_caption(view: MapView) -> str:
+    """'Programme stage, as of 2024, West and Central Africa': what the map shows, in words."""
+    parts = [f"{MAP_LAYERS[view.layer]}, as of {view.year}"]
+    if view.region:
+        parts.append(queries.region_label(view.grouping, view.region))
+    if view.income:
+        parts.append(INCOME_GROUPS[view.income])
+    return ", ".join(parts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _stage_change(version: str, view: MapView, day: dt.date) -> tuple[pd.DataFrame, int, int]:
+    current, previous = status(view), status(view, year=view.year - 1)
+    change = queries.stage_change(current, previous)
+    return change, int((current["stage"] > 0).sum()), int((previous["stage"] > 0).sum())
+
+
+def headline_metrics(view: MapView) -> None:
+    """Countries per stage (1-4) with the change since the year before."""
+    year = view.year
+    change, staged_now, staged_before = _stage_change(data_key(), view, today())
+    columns = st.columns(5)
+    columns[0].metric(
+        "Countries with any stage",
+        staged_now,
+        delta=staged_now - staged_before,
+        delta_color="off",
+        help=f"Change since the end of {year - 1}.",
+    )
+    for column, row in zip(columns[1:], change[change["stage"] > 0].itertuples()):
+        column.metric(
+            row.label,
+            int(row.now),
+            delta=int(row.change),
+            delta_color="off",
+            help=f"Change since the end of {year - 1}.",
+        )
+
+
+def clicked_country(event: object) -> str | None:
+    """The ISO3 code of a clicked map country or marker, from a plotly selection event."""
+    try:
+        points = event["selection"]["points"]  # a dict-like in the app and in AppTest
+    except (KeyError, TypeError):
+        return None
+    for point in points or []:
+        code = point.get("location") or (point.get("customdata") or [None])[0]
+        iso3 = queries.parse_iso3(code, table("countries"))
+        if iso3:
+            return iso3
+    return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _over_time(
+    version: str, first: int, last: int, grouping: str, region: str | None, income: str | None, day: dt.date
+) -> pd.DataFrame:
+    countries = queries.filter_countries(table("countries"), grouping, region, income)
+    return queries.stages_over_time(table("stage_history"), countries, range(first, last + 1), day)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _over_time_figure(
+    version: str, first: int, last: int, grouping: str, region: str | None, income: str | None, day: dt.date
+):
+    rows = _over_time(version, first, last, grouping, region, income, day)
+    return charts.FrozenFigure(charts.stages_over_time_chart(rows))
+
+
+def over_time_figure(view: MapView):
+    """Countries per stage from the first year in the data to the view's year (built once)."""
+    first, _ = year_bounds()
+    return _over_time_figure(data_key(), first, view.year, view.grouping, view.region, view.income, today())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _country_table(version: str, view: MapView, day: dt.date) -> pd.DataFrame:
+    rows = queries.country_table(status(view))
+    return rows.assign(page=rows["iso3"].map(country_url))
+
+
+def map_country_table(view: MapView) -> pd.DataFrame:
+    """The map page's table of countries with a stage, with links to their pages (built once)."""
+    return _country_table(data_key(), view, today())
+
+
+def stage_table(rows: pd.DataFrame, key: str) -> None:
+    """Sortable table of countries with stage, since, basis, source and a link to the country page."""
+    shown = rows if "page" in rows else rows.assign(page=rows["iso3"].map(country_url))
+    st.dataframe(
+        shown[["name", "stage_label", "since_text", "basis", "source_url", "page"]],
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={
+            "name": st.column_config.TextColumn("Country"),
+            "stage_label": st.column_config.TextColumn("Stage"),
+            "since_text": st.column_config.TextColumn("Since"),
+            "basis": st.column_config.TextColumn("Basis", width="large"),
+            "source_url": st.column_config.LinkColumn(
+                "Source", display_text="source", validate=r"^https?://"
+            ),
+            "page": st.column_config.LinkColumn("Country page", display_text="open"),
+        },
+    )
+
+
+def map_export_menu(view: MapView) -> None:
+    """The export popover for a map view (changes since the default date, default spotlights)."""
+
+    export_menu(presentation.PresentView(view, presentation.default_since(view.year)), key="map_export")
+
+
+def map_link(view: MapView) -> None:
+    with st.sidebar:
+        copy_link(view.to_params(table("countries"), year_bounds()[1]), page("").url_path)
+
+
+def map_caption(layer: str) -> str:
+    if layer == "evidence":
+        return (
+            "Evidence items naming each country, published by the chosen year (undated ones in the "
+            "current year). Click a country to open its page. Grey: none recorded."
+        )
+    if layer == "organisations":
+        return (
+            "Organisations active in each country in the chosen year (ongoing when no end year is "
+            "reported). Click a country to open its page. Grey: none recorded."
+        )
+    return "Click a country (or a dot, for small states) to open its page. Grey: no recorded activity."

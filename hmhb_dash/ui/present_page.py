@@ -1,0 +1,316 @@
+"""Convening mode: the presentation page, the link to a view and the export menu."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+
+import streamlit as st
+
+from hmhb_dash import charts, presentation, queries, store
+from hmhb_dash.permalinks import MapView, Parsed
+from hmhb_dash.schema import INCOME_GROUPS, REGION_GROUPINGS, STAGES
+from hmhb_dash.ui.base import (
+    PLOTLY_CONFIG,
+    boundaries,
+    data_key,
+    source_link,
+    table,
+    text,
+    today,
+    year_bounds,
+)
+
+
+def present_view_from_url() -> Parsed:
+
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    return presentation.parse_present_view(params, table("countries"), year_bounds())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _briefing(version: str, view, day: dt.date):
+
+    tables = {name: table(name) for name in store.TABLES}
+    return presentation.brief(tables, view, day, version)
+
+
+def briefing(view):
+    """The briefing of a presentation view (step ignored), built once per data version and view."""
+
+    return _briefing(data_key(), dataclasses.replace(view, step=1), today())
+
+
+def present_setup(parsed: Parsed):
+    """The presenter's choices (filters, since, spotlights, slides), kept in the URL."""
+
+    countries = table("countries")
+    first, last = year_bounds()
+    start = parsed.view
+    with st.expander("Set up the presentation", icon=":material/tune:"):
+        left, middle, right = st.columns(3)
+        year = left.slider("As of year", first, last, start.map.year, key="present_year")
+        grouping = middle.radio(
+            "Region grouping",
+            list(REGION_GROUPINGS),
+            index=list(REGION_GROUPINGS).index(start.map.grouping),
+            format_func=lambda g: REGION_GROUPINGS[g][0],
+            key="present_grouping",
+            horizontal=True,
+        )
+        regions = queries.region_options(countries, grouping)
+        region = middle.selectbox(
+            "Region",
+            [None, *regions],
+            index=([None, *regions].index(start.map.region) if start.map.region in regions else 0),
+            format_func=lambda r: "All regions" if r is None else queries.region_label(grouping, r),
+            key=f"present_region_{grouping}",
+        )
+        income = middle.selectbox(
+            "Income group (World Bank)",
+            [None, *INCOME_GROUPS],
+            index=[None, *INCOME_GROUPS].index(start.map.income),
+            format_func=lambda i: "All income groups" if i is None else INCOME_GROUPS[i],
+            key="present_income",
+        )
+        since = left.date_input(
+            "What changed since",
+            start.since,
+            min_value=dt.date(first, 1, 1),
+            max_value=dt.date(last, 12, 31),
+            key="present_since",
+        )
+        names = dict(zip(countries["iso3"], countries["name"]))
+        spotlight = right.multiselect(
+            "Spotlight countries",
+            sorted(names, key=names.get),
+            default=list(start.countries),
+            format_func=names.get,
+            max_selections=presentation.MAX_SPOTLIGHTS,
+            placeholder="Countries that moved (default)",
+            key="present_countries",
+        )
+        parts = right.multiselect(
+            "Slides, in order",
+            list(presentation.PARTS),
+            default=list(start.parts),
+            format_func=presentation.PARTS.get,
+            key="present_parts",
+        )
+    if not isinstance(since, dt.date) or since >= dt.date(year, 12, 31):
+        since = presentation.default_since(year)
+    mv = MapView(year, grouping, region, income)
+    if mv != start.map and since == start.since and start.since == presentation.default_since(start.map.year):
+        since = presentation.default_since(year)  # the default window follows the year
+    return presentation.PresentView(
+        mv, since, tuple(spotlight), tuple(parts) or tuple(presentation.PARTS), start.step
+    )
+
+
+def _go_to_step(step: int) -> None:
+    # A callback runs before the rerun, so the page reads the new step from the URL.
+    st.query_params["step"] = str(step)
+
+
+def present_nav(view, count: int) -> int:
+    """Previous / next buttons (also the Left / Right keys); returns the 1-based slide shown."""
+
+    step = min(max(view.step, 1), max(count, 1))
+    back, where, forward, menu = st.columns([2, 5, 2, 2], vertical_alignment="center")
+    back.button(
+        "Previous",
+        icon=":material/arrow_back:",
+        disabled=step <= 1,
+        shortcut="Left",
+        key="prev",
+        on_click=_go_to_step,
+        args=(step - 1,),
+    )
+    forward.button(
+        "Next",
+        icon=":material/arrow_forward:",
+        disabled=step >= count,
+        shortcut="Right",
+        key="next",
+        on_click=_go_to_step,
+        args=(step + 1,),
+    )
+    where.caption(f"Slide {step} of {count} · {presentation.PRODUCT}")
+    with menu:
+        export_menu(view, key="present_export")
+    return step
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _present_map(version: str, view, day: dt.date):
+    from hmhb_dash import export
+
+    fig = export.map_figure(_briefing(version, view, day), boundaries())
+    fig.update_layout(height=640, dragmode=False)
+    return charts.FrozenFigure(fig)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _present_trend(version: str, view, day: dt.date):
+    from hmhb_dash import export
+
+    fig = export.trend_figure(_briefing(version, view, day))
+    fig.update_layout(
+        height=540,
+        font=dict(size=22),
+        legend=dict(font=dict(size=22)),
+        xaxis=dict(tickfont=dict(size=20)),
+        yaxis=dict(tickfont=dict(size=20), title=dict(font=dict(size=20))),
+    )
+    return fig
+
+
+def present_slide(view, slide) -> None:
+    """One slide of the presentation, in large type."""
+
+    key = dataclasses.replace(view, step=1)
+    brief = briefing(view)
+    st.title(slide.title)
+    if slide.kind == "headline":
+        _present_headline(brief)
+    elif slide.kind == "map":
+        st.plotly_chart(_present_map(data_key(), key, today()), config=PLOTLY_CONFIG, width="stretch")
+    elif slide.kind == "trend":
+        st.plotly_chart(_present_trend(data_key(), key, today()), config=PLOTLY_CONFIG, width="stretch")
+    elif slide.kind == "changes":
+        _present_changes(brief)
+    elif slide.kind == "spotlight":
+        _present_spotlight(next(s for s in brief.spotlights if s.iso3 == slide.iso3))
+    elif slide.kind == "sources":
+        _present_sources(brief)
+    st.caption(brief.subtitle())
+
+
+def _present_headline(brief) -> None:
+    if brief.empty:
+        st.header("No countries in this selection.")
+        return
+
+    counts = brief.counts.set_index("stage")
+    before = int((brief.previous["stage"] > 0).sum())
+    cards = [("Countries with any stage", brief.staged, brief.staged - before)]
+    cards += [(STAGES[s], int(counts.loc[s, "now"]), int(counts.loc[s, "change"])) for s in STAGES if s > 0]
+    year = brief.view.map.year
+    for column, (label, now, change) in zip(st.columns(len(cards)), cards):
+        column.markdown(f"# {now}")
+        column.markdown(f"#### {label}")
+        column.markdown(
+            f"{change:+d} since end of {year - 1}" if change else f"no change since end of {year - 1}"
+        )
+    st.header(f"{len(brief.changes)} countries moved stage since {brief.since_text}")
+
+
+def _present_changes(brief) -> None:
+    if brief.changes.empty:
+        st.header(f"No country in view changed stage between {brief.since_text} and {brief.as_of_text}.")
+        return
+    for row in brief.changes.head(8).itertuples():
+        st.subheader(f"{text(row.name)}: {text(row.stage_label_before)} → {text(row.stage_label)}")
+        lines = [f"- {text(move)}" for move in row.moves[:2]] or [f"- {text(row.basis)}"]
+        st.markdown("\n".join(lines) + f" ({source_link(row.source_url)})")
+    if len(brief.changes) > 8:
+        st.markdown("Also moved: " + ", ".join(text(n) for n in brief.changes["name"].iloc[8:]))
+
+
+def _present_spotlight(spot) -> None:
+    status = f"{spot.stage_label} since {spot.since_text}" if spot.since_text else spot.stage_label
+    st.header(text(status))
+    st.markdown(f"#### {text(spot.basis)}")
+    st.markdown(source_link(spot.source_url))
+    left, right = st.columns([2, 3])
+    left.subheader("Stage history")
+    left.markdown(
+        "\n".join(f"- **{text(h.since_text)}**: {text(h.stage_label)}" for h in spot.history.itertuples())
+    )
+    right.subheader("Key milestones")
+    if spot.milestones.empty:
+        right.markdown("No dated milestones recorded.")
+    else:
+        right.markdown(
+            "\n".join(
+                f"- **{text(m.date_text)}**: {text(m.title)}" for m in spot.milestones.head(5).itertuples()
+            )
+        )
+
+
+def _present_sources(brief) -> None:
+    st.markdown(
+        "\n".join(f"- {text(r.what)}: {source_link(r.url, 'link')}" for r in brief.sources.itertuples())
+    )
+
+
+# Exports are built only when a download is clicked (st.download_button runs the callable then).
+@st.cache_resource(show_spinner=False)
+def _renderer():
+    from hmhb_dash import export
+
+    return export.Renderer().start()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _export_bytes(version: str, view, day: dt.date, what: str) -> bytes:
+    from hmhb_dash import deck, export
+
+    brief = _briefing(version, view, day)
+    if what == "deck":
+        return deck.build_deck(brief, boundaries(), day, _renderer())
+    if what in ("map.png", "map.svg"):
+        return export.map_image(brief, boundaries(), _renderer(), fmt=what[-3:])
+    if what == "trend.png":
+        return export.trend_image(brief, _renderer())
+    if what == "csv":
+        return export.view_csv(brief)
+    if what == "xlsx":
+        return export.view_xlsx(brief)
+    if what == "zip":
+        return export.dataset_zip({n: table(n) for n in store.TABLES}, version, brief.as_of_text)
+    raise ValueError(what)
+
+
+EXPORTS = (
+    (
+        "deck",
+        "Slide deck (PowerPoint)",
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    ("map.png", "Map (PNG)", "png", "image/png"),
+    ("map.svg", "Map (SVG)", "svg", "image/svg+xml"),
+    ("trend.png", "Progress chart (PNG)", "png", "image/png"),
+    ("csv", "Countries in view (CSV)", "csv", "text/csv"),
+    (
+        "xlsx",
+        "Countries in view (Excel)",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("zip", "Whole dataset with README (zip)", "zip", "application/zip"),
+)
+
+
+def export_menu(view, key: str) -> None:
+    """Downloads of the current view; each file is made only when its button is clicked."""
+
+    view = dataclasses.replace(view, step=1)
+    version, day = data_key(), today()
+    stem = f"mms-tracker-{view.map.year}" + (f"-{view.map.region}" if view.map.region else "")
+    stem = "".join(c if c.isalnum() or c == "-" else "-" for c in stem.lower())
+    with st.popover("Export", icon=":material/download:"):
+        for what, label, ext, mime in EXPORTS:
+            st.download_button(
+                label,
+                data=functools.partial(_export_bytes, version, view, day, what),
+                file_name=f"{stem}-{what.split('.')[0]}.{ext}"
+                if what != "zip"
+                else "mms-tracker-dataset.zip",
+                mime=mime,
+                on_click="ignore",
+                key=f"{key}_{what}",
+                width="stretch",
+            )
