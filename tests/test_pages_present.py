@@ -1,6 +1,6 @@
 """AppTest of the presentation page: stepping through slides, what each slide shows, empty views."""
 
-from tests.conftest import run_app
+from tests.conftest import ROOT, run_app
 
 
 def test_next_and_previous_step_through_every_slide_and_keep_the_url():
@@ -53,3 +53,10 @@ def test_empty_selection_says_so():
     at = run_app("present", {"year": "2024", "region": "eca", "income": "l"})
     assert not at.exception
     assert any("No countries in this selection" in h.value for h in at.header)
+
+
+def test_slides_name_the_data_version_not_the_server_directory():
+    at = run_app("present")
+    captions = " ".join(c.value for c in at.caption)
+    assert "data version bundled" in captions
+    assert str(ROOT) not in captions and "|" not in captions.split("data version")[1][:20]

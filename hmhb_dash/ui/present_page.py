@@ -15,6 +15,7 @@ from hmhb_dash.ui.base import (
     PLOTLY_CONFIG,
     boundaries,
     data_key,
+    data_version,
     source_link,
     table,
     text,
@@ -30,10 +31,10 @@ def present_view_from_url() -> Parsed:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _briefing(version: str, view, day: dt.date):
-
+def _briefing(key: str, view, day: dt.date):
     tables = {name: table(name) for name in store.TABLES}
-    return presentation.brief(tables, view, day, version)
+    # The key also names the data directory, which slides must not show: give them the version id.
+    return presentation.brief(tables, view, day, data_version())
 
 
 def briefing(view):
@@ -254,10 +255,11 @@ def _renderer():
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _export_bytes(version: str, view, day: dt.date, what: str) -> bytes:
+def _export_bytes(key: str, view, day: dt.date, what: str) -> bytes:
+    # Imported here: python-pptx and kaleido are only needed when someone exports.
     from hmhb_dash import deck, export
 
-    brief = _briefing(version, view, day)
+    brief = _briefing(key, view, day)
     if what == "deck":
         return deck.build_deck(brief, boundaries(), day, _renderer())
     if what in ("map.png", "map.svg"):
@@ -269,7 +271,7 @@ def _export_bytes(version: str, view, day: dt.date, what: str) -> bytes:
     if what == "xlsx":
         return export.view_xlsx(brief)
     if what == "zip":
-        return export.dataset_zip({n: table(n) for n in store.TABLES}, version, brief.as_of_text)
+        return export.dataset_zip({n: table(n) for n in store.TABLES}, brief.data_version, brief.as_of_text)
     raise ValueError(what)
 
 
@@ -298,14 +300,14 @@ def export_menu(view, key: str) -> None:
     """Downloads of the current view; each file is made only when its button is clicked."""
 
     view = dataclasses.replace(view, step=1)
-    version, day = data_key(), today()
+    cache_key, day = data_key(), today()
     stem = f"mms-tracker-{view.map.year}" + (f"-{view.map.region}" if view.map.region else "")
     stem = "".join(c if c.isalnum() or c == "-" else "-" for c in stem.lower())
     with st.popover("Export", icon=":material/download:"):
         for what, label, ext, mime in EXPORTS:
             st.download_button(
                 label,
-                data=functools.partial(_export_bytes, version, view, day, what),
+                data=functools.partial(_export_bytes, cache_key, view, day, what),
                 file_name=f"{stem}-{what.split('.')[0]}.{ext}"
                 if what != "zip"
                 else "mms-tracker-dataset.zip",
