@@ -2,63 +2,16 @@
 
 Run:  .venv/bin/python bench/bench_evidence.py [--repeat 30] [--factor 100]
 The 100x tables (evidence, milestones, activities; seeded) are written to a temporary data directory
-and read through HMHB_DATA_DIR. Prints figures; the target (DESIGN.md section 6) is printed beside
-them, nothing asserts.
+and read through HMHB_DATA_DIR. Prints figures with the target beside them; nothing asserts.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import RERUN_TARGET, app_on, blank_ms, median_ms, scaled_data
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from hmhb_dash import store, synthetic  # noqa: E402
-from hmhb_dash.registry import page  # noqa: E402
-
-APP = str(ROOT / "app.py")
-BLANK = 'import streamlit as st\nst.title("Blank")\nst.write("A blank page.")\n'
-TARGET = 15
 SEARCHES = ("birth weight", "birth weight trial")
-
-
-def median_ms(action, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
-def app_on(url_path: str, params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.run()
-    if url_path:
-        at.switch_page(str(page(url_path).path.relative_to(ROOT)))
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    # A page that failed would rerun fast and look good: never time one.
-    assert not at.exception, f"{url_path} {params}: {at.exception}"
-    return at
-
-
-def blank_ms(repeat: int) -> float:
-    with tempfile.TemporaryDirectory() as folder:
-        blank_file = Path(folder) / "blank.py"
-        blank_file.write_text(BLANK)
-        blank = AppTest.from_file(str(blank_file))
-        blank.run()
-        return median_ms(blank.run, repeat)
 
 
 def page_figures(repeat: int) -> dict[str, float]:
@@ -102,21 +55,16 @@ def main() -> None:
     floor = blank_ms(args.repeat)
     print(f"{'blank page rerun (ms)':44s} {floor:9.1f}")
     runs = {"1x": page_figures(args.repeat)}
-    with tempfile.TemporaryDirectory() as folder:
-        _, tables = store.read_tables(store.PROJECT_DATA_DIR)
-        scaled = synthetic.scale_tables(tables, factor=args.factor)
-        store.write_tables(scaled, Path(folder) / store.BUNDLED)
-        os.environ["HMHB_DATA_DIR"] = folder
-        try:
-            runs[f"{args.factor}x"] = page_figures(args.repeat)
-        finally:
-            os.environ.pop("HMHB_DATA_DIR", None)
+    with scaled_data(args.factor) as scaled:
+        runs[f"{args.factor}x"] = page_figures(args.repeat)
         sizes = ", ".join(f"{name} {len(scaled[name])}" for name in ("evidence", "activities", "milestones"))
     print(f"{args.factor}x data: {sizes}")
     floor = (floor + blank_ms(args.repeat)) / 2  # the floor again, after the heavy runs
     for scale, figures in runs.items():
         for name, value in figures.items():
-            print(f"{scale:>4s} {name:40s} {value:8.1f} ms {value / floor:6.1f}x  (target <= {TARGET}x)")
+            print(
+                f"{scale:>4s} {name:40s} {value:8.1f} ms {value / floor:6.1f}x  (target <= {RERUN_TARGET}x)"
+            )
 
 
 if __name__ == "__main__":

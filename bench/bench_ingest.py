@@ -1,7 +1,7 @@
 """Benchmark the data workflow on a 10,000-row workbook: export, read, validate, diff, publish.
 
 Run:  .venv/bin/python bench/bench_ingest.py [--rows 10000] [--repeat 3]
-Prints figures (median of the repeats); the target (DESIGN.md section 6) is validate + publish < 5 s.
+Prints figures (median of the repeats); the target is validate + publish < 5 s.
 Works on a temporary copy of the store; nothing under data/ is written.
 """
 

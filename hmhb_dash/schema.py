@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-# --- Stage model (DESIGN.md section 2) -------------------------------------------------------
+# --- Stage model ----------------------------------------------------------------------------------
 STAGES: dict[int, str] = {
     0: "No recorded activity",
     1: "Evidence only",
@@ -53,7 +53,7 @@ MILESTONE_KINDS: dict[str, str] = {
     "evidence": "Evidence synthesis",
     "formulation": "Formulation",
 }
-# Milestone kinds shown as the country's policy status (DESIGN.md: policy is separate from stage).
+# Milestone kinds shown as the country's policy status (policy is tracked apart from stage).
 POLICY_KINDS = ("policy", "guideline", "eml", "manufacturing", "commitment")
 
 ORGANISATION_TYPES = (
