@@ -8,7 +8,7 @@ import orjson
 import pandas as pd
 import plotly.graph_objects as go
 
-from hmhb_dash.schema import MILESTONE_KINDS, STAGE_COLOURS, STAGES
+from hmhb_dash.schema import ACTIVITY_TYPES, MILESTONE_KINDS, STAGE_COLOURS, STAGES
 
 # An empty template: the default one adds ~10 kB to every figure and we set every style we use.
 TEMPLATE = "none"
@@ -35,6 +35,17 @@ class FrozenFigure(go.Figure):
 
     def to_dict(self) -> dict:
         return {"data": list(self._frozen_spec["data"]), "layout": dict(self._frozen_spec["layout"])}
+
+
+def _frame_map(fig: go.Figure) -> None:
+    """The map frame every map shares: no base map (our own shapes), zoomed to the countries drawn."""
+    fig.update_geos(
+        visible=False,
+        projection_type="natural earth",
+        fitbounds="locations",
+        showframe=False,
+        bgcolor="rgba(0,0,0,0)",
+    )
 
 
 def _stage_colorscale() -> list[list]:
@@ -121,13 +132,7 @@ def stage_map(
                 hoverinfo="skip",
             )
         )
-    fig.update_geos(
-        visible=False,
-        projection_type="natural earth",
-        fitbounds="locations",
-        showframe=False,
-        bgcolor="rgba(0,0,0,0)",
-    )
+    _frame_map(fig)
     fig.update_layout(
         title=dict(text=title, x=0, font=dict(size=18)) if title else None,
         height=height,
@@ -303,13 +308,7 @@ def count_map(
                 name="small states",
             )
         )
-    fig.update_geos(
-        visible=False,
-        projection_type="natural earth",
-        fitbounds="locations",
-        showframe=False,
-        bgcolor="rgba(0,0,0,0)",
-    )
+    _frame_map(fig)
     fig.update_layout(
         height=height,
         margin=dict(l=0, r=0, t=0, b=0),
@@ -324,17 +323,9 @@ def count_map(
 
 ACTIVITY_COLOURS = dict(
     zip(
-        (
-            "Advocacy",
-            "Funding",
-            "Impact trial",
-            "Implementation research",
-            "Manufacturing",
-            "Programme delivery",
-            "Supply/procurement",
-            "Technical assistance",
-        ),
-        # Okabe-Ito, then grey: distinguishable with the common colour-vision deficiencies.
+        ACTIVITY_TYPES,
+        # Okabe-Ito, then grey: distinguishable with the common colour-vision deficiencies; one colour
+        # per activity type, in the schema's order.
         ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#777777"),
     )
 )

@@ -87,26 +87,7 @@ def parse_map_view(params: Mapping[str, object], countries: pd.DataFrame, years:
                 f"year={raw!r} is not a year from {first_year} to {last_year}; showing {last_year}."
             )
 
-    grouping = DEFAULT_GROUPING
-    raw = _first(params, "grouping")
-    if raw is not None:
-        if raw.lower() in REGION_GROUPINGS:
-            grouping = raw.lower()
-        else:
-            notices.append(
-                f"grouping={raw!r} is not one of {', '.join(REGION_GROUPINGS)}; using UNICEF regions."
-            )
-
-    region = None
-    raw = _first(params, "region")
-    if raw:
-        slugs = region_slugs(countries, grouping)
-        region = slugs.get(raw.lower())
-        if region is None:
-            notices.append(
-                f"region={raw!r} is not a {REGION_GROUPINGS[grouping][0]} "
-                f"(one of {', '.join(slugs)}); showing all regions."
-            )
+    grouping, region = _grouping_and_region(params, countries, notices)
 
     income = None
     raw = _first(params, "income")
