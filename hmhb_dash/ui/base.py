@@ -16,7 +16,7 @@ import streamlit as st
 from hmhb_dash import geo, queries, store
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.registry import page
-from hmhb_dash.schema import NOT_REPORTED
+from hmhb_dash.schema import INCOME_GROUPS, NOT_REPORTED, REGION_GROUPINGS
 
 ATTRIBUTION = (
     "Stages are this project's reading of the public record (HMHB World Map, ministries, partners, "
@@ -239,3 +239,35 @@ def library_link(url_path: str, label: str, params: dict[str, str], icon: str) -
 
 
 ALL_REGIONS = ""  # the "All regions" choice (None would show as an empty selectbox)
+
+
+def region_and_income(container, start: MapView, key_prefix: str = "", horizontal: bool = False):
+    """Region grouping, region and income group widgets (map and presentation share them).
+
+    Returns (grouping, region, income) as chosen, starting from `start`.
+    """
+    countries = table("countries")
+    grouping = container.radio(
+        "Region grouping",
+        list(REGION_GROUPINGS),
+        index=list(REGION_GROUPINGS).index(start.grouping),
+        format_func=lambda g: REGION_GROUPINGS[g][0],
+        key=f"{key_prefix}grouping",
+        horizontal=horizontal,
+    )
+    regions = queries.region_options(countries, grouping)
+    region = container.selectbox(
+        "Region",
+        [None, *regions],
+        index=([None, *regions].index(start.region) if start.region in regions else 0),
+        format_func=lambda r: "All regions" if r is None else queries.region_label(grouping, r),
+        key=f"{key_prefix}region_{grouping}",
+    )
+    income = container.selectbox(
+        "Income group (World Bank)",
+        [None, *INCOME_GROUPS],
+        index=[None, *INCOME_GROUPS].index(start.income),
+        format_func=lambda i: "All income groups" if i is None else INCOME_GROUPS[i],
+        key=f"{key_prefix}income",
+    )
+    return grouping, region, income

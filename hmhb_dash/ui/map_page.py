@@ -10,13 +10,14 @@ import streamlit as st
 from hmhb_dash import charts, geo, presentation, queries
 from hmhb_dash.permalinks import MAP_LAYERS, MapView, Parsed, parse_map_view
 from hmhb_dash.registry import page
-from hmhb_dash.schema import INCOME_GROUPS, REGION_GROUPINGS
+from hmhb_dash.schema import INCOME_GROUPS
 from hmhb_dash.ui.base import (
     boundaries,
     copy_link,
     country_url,
     data_key,
     geojson_for,
+    region_and_income,
     small_states,
     status,
     table,
@@ -66,29 +67,7 @@ def map_filters(parsed: Parsed) -> MapView:
             key="year",
             help="Stage each country had at the end of that year (today for this year).",
         )
-        grouping = st.radio(
-            "Region grouping",
-            list(REGION_GROUPINGS),
-            index=list(REGION_GROUPINGS).index(start.grouping),
-            format_func=lambda g: REGION_GROUPINGS[g][0],
-            key="grouping",
-            horizontal=False,
-        )
-        regions = queries.region_options(countries, grouping)
-        region = st.selectbox(
-            "Region",
-            [None, *regions],
-            index=([None, *regions].index(start.region) if start.region in regions else 0),
-            format_func=lambda r: "All regions" if r is None else queries.region_label(grouping, r),
-            key=f"region_{grouping}",
-        )
-        income = st.selectbox(
-            "Income group (World Bank)",
-            [None, *INCOME_GROUPS],
-            index=[None, *INCOME_GROUPS].index(start.income),
-            format_func=lambda i: "All income groups" if i is None else INCOME_GROUPS[i],
-            key="income",
-        )
+        grouping, region, income = region_and_income(st, start)
         layer = st.radio(
             "Map layer",
             list(MAP_LAYERS),

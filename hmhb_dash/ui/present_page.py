@@ -8,14 +8,15 @@ import functools
 
 import streamlit as st
 
-from hmhb_dash import charts, presentation, queries, store
+from hmhb_dash import charts, presentation, store
 from hmhb_dash.permalinks import MapView, Parsed
-from hmhb_dash.schema import INCOME_GROUPS, REGION_GROUPINGS, STAGES
+from hmhb_dash.schema import STAGES
 from hmhb_dash.ui.base import (
     PLOTLY_CONFIG,
     boundaries,
     data_key,
     data_version,
+    region_and_income,
     source_link,
     table,
     text,
@@ -52,29 +53,7 @@ def present_setup(parsed: Parsed):
     with st.expander("Set up the presentation", icon=":material/tune:"):
         left, middle, right = st.columns(3)
         year = left.slider("As of year", first, last, start.map.year, key="present_year")
-        grouping = middle.radio(
-            "Region grouping",
-            list(REGION_GROUPINGS),
-            index=list(REGION_GROUPINGS).index(start.map.grouping),
-            format_func=lambda g: REGION_GROUPINGS[g][0],
-            key="present_grouping",
-            horizontal=True,
-        )
-        regions = queries.region_options(countries, grouping)
-        region = middle.selectbox(
-            "Region",
-            [None, *regions],
-            index=([None, *regions].index(start.map.region) if start.map.region in regions else 0),
-            format_func=lambda r: "All regions" if r is None else queries.region_label(grouping, r),
-            key=f"present_region_{grouping}",
-        )
-        income = middle.selectbox(
-            "Income group (World Bank)",
-            [None, *INCOME_GROUPS],
-            index=[None, *INCOME_GROUPS].index(start.map.income),
-            format_func=lambda i: "All income groups" if i is None else INCOME_GROUPS[i],
-            key="present_income",
-        )
+        grouping, region, income = region_and_income(middle, start.map, "present_", horizontal=True)
         since = left.date_input(
             "What changed since",
             start.since,
