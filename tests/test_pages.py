@@ -139,3 +139,29 @@ def test_map_link_to_this_view_carries_every_setting_including_the_layer():
     for key, value in params.items():
         assert f"{key}={value}" in link
     assert at.radio(key="layer").value == "organisations"
+
+
+@pytest.mark.parametrize(
+    ("url_path", "params"),
+    [
+        ("", {"year": "2015", "grouping": "who", "region": "afr", "income": "l", "layer": "evidence"}),
+        ("country", {"country": "PAK"}),
+        ("evidence", {"region": "wca", "topic": "research", "q": "birth weight", "verified": "1"}),
+        ("members", {"region": "sa", "orgtype": "ngo"}),
+        (
+            "present",
+            {"year": "2024", "region": "wca", "since": "2022-06-01", "country": "NGA,BFA", "step": "5"},
+        ),
+    ],
+    ids=["map", "country", "evidence", "members", "present"],
+)
+def test_link_to_this_view_reopens_the_same_view(url_path, params):
+    """Open a page from a URL; its 'link to this view' carries exactly the same settings."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    at = run_app(url_path, params)
+    assert not at.exception and not at.info, [i.value for i in at.info]
+    links = [c.value for c in at.get("code") if "/" + url_path in c.value]
+    assert links, "no link to this view"
+    query = dict(parse_qsl(urlsplit(links[0]).query))
+    assert query == params
