@@ -75,7 +75,6 @@ def data_key() -> str:
 # (what cache_data does) would cost more than the page itself.
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _load_table(root: str, version: str, name: str) -> pd.DataFrame:
-
     return pd.read_parquet(store.version_dir(Path(root), version) / f"{name}.parquet")
 
 
@@ -209,7 +208,6 @@ def verified_mark(verified: pd.Series) -> pd.Series:
 
 def copy_link(params: dict[str, str], url_path: str, where=None) -> None:
     """The link that reopens this view, in a code block whose copy button copies it (no JavaScript)."""
-
     query = urlencode(params, safe=",")
     path = "/" + url_path + (f"?{query}" if query else "")
     try:

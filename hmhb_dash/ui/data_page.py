@@ -21,13 +21,11 @@ def _admin_throttle() -> admin.Throttle:
 
 
 def _fingerprint(secret: str) -> str:
-
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def admin_signed_in() -> bool:
     """The admin sign-in: explains how to enable editing when no secret is configured."""
-
     secret = admin.configured_secret(st.secrets, os.environ)
     if secret is None:
         st.info(admin.HOW_TO_ENABLE, icon=":material/lock:")
@@ -63,7 +61,6 @@ def flash() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _workbook_bytes(root: str, version: str) -> bytes:
-
     _, tables = store.read_tables(Path(root), version)
     return workbook.export_workbook(tables, version)
 
@@ -89,7 +86,6 @@ UPLOAD_LIMIT_MB = workbook.MAX_BYTES // (1024 * 1024)
 
 def upload_and_check() -> tuple[ingest.Result, ingest.Diff | None, str] | None:
     """The uploader; the file's report and its changes against the current data (checked once per file)."""
-
     files = st.file_uploader(
         "Upload the edited workbook (.xlsx), or CSV files named after the sheets",
         type=["xlsx", "csv"],

@@ -53,7 +53,6 @@ def _evidence_meta(version: str, day: dt.date) -> tuple[tuple[int, int], frozens
 
 
 def evidence_view_from_url() -> Parsed:
-
     years, ids, _ = _evidence_meta(data_key(), today())
     return parse_evidence_view(
         st.query_params.to_dict(), table("countries"), years, ids, TOPICS, EVIDENCE_TYPES

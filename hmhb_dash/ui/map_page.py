@@ -191,7 +191,6 @@ def stage_table(rows: pd.DataFrame, key: str) -> None:
 
 def map_export_menu(view: MapView) -> None:
     """The export popover for a map view (changes since the default date, default spotlights)."""
-
     export_menu(presentation.PresentView(view, presentation.default_since(view.year)), key="map_export")
 
 

@@ -31,7 +31,6 @@ from hmhb_dash.ui.base import (
 
 
 def members_view_from_url() -> Parsed:
-
     return parse_members_view(
         st.query_params.to_dict(),
         table("countries"),
@@ -64,7 +63,6 @@ def _clear_members_filters() -> None:
 
 def members_filters(parsed: Parsed):
     """Sidebar: organisation type, activity type, region (with counts); kept in the URL."""
-
     start = parsed.view
     init_state(
         {

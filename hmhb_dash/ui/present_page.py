@@ -26,7 +26,6 @@ from hmhb_dash.ui.base import (
 
 
 def present_view_from_url() -> Parsed:
-
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     return presentation.parse_present_view(params, table("countries"), year_bounds())
 
@@ -40,13 +39,11 @@ def _briefing(key: str, view, day: dt.date):
 
 def briefing(view):
     """The briefing of a presentation view (step ignored), built once per data version and view."""
-
     return _briefing(data_key(), dataclasses.replace(view, step=1), today())
 
 
 def present_setup(parsed: Parsed):
     """The presenter's choices (filters, since, spotlights, slides), kept in the URL."""
-
     countries = table("countries")
     first, last = year_bounds()
     start = parsed.view
@@ -95,7 +92,6 @@ def _go_to_step(step: int) -> None:
 
 def present_nav(view, count: int) -> int:
     """Previous / next buttons (also the Left / Right keys); returns the 1-based slide shown."""
-
     step = min(max(view.step, 1), max(count, 1))
     back, where, forward, menu = st.columns([2, 5, 2, 2], vertical_alignment="center")
     back.button(
@@ -148,7 +144,6 @@ def _present_trend(version: str, view, day: dt.date):
 
 def present_slide(view, slide) -> None:
     """One slide of the presentation, in large type."""
-
     key = dataclasses.replace(view, step=1)
     brief = briefing(view)
     st.title(slide.title)
@@ -277,7 +272,6 @@ EXPORTS = (
 
 def export_menu(view, key: str) -> None:
     """Downloads of the current view; each file is made only when its button is clicked."""
-
     view = dataclasses.replace(view, step=1)
     cache_key, day = data_key(), today()
     stem = f"mms-tracker-{view.map.year}" + (f"-{view.map.region}" if view.map.region else "")
