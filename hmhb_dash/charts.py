@@ -48,6 +48,24 @@ def _frame_map(fig: go.Figure) -> None:
     )
 
 
+def _add_small_state_markers(fig: go.Figure, markers: pd.DataFrame, customdata, colour, hovertemplate: str):
+    """Clickable dots on states too small to click; customdata[0] is the ISO3 code a click returns."""
+    if markers.empty:
+        return
+    fig.add_trace(
+        go.Scattergeo(
+            lon=markers["lon"],
+            lat=markers["lat"],
+            customdata=customdata,
+            marker=dict(size=9, color=colour, line=dict(color="#1a1a1a", width=1)),
+            mode="markers",
+            hovertemplate=hovertemplate,
+            showlegend=False,
+            name="small states",
+        )
+    )
+
+
 def _stage_colorscale() -> list[list]:
     """A stepped scale so z = stage (0..4) maps to exactly one colour each."""
     scale, n = [], len(STAGES)
@@ -96,24 +114,13 @@ def stage_map(
     )
     markers = small_states.merge(status, on="iso3")
     markers = markers[markers["stage"] > 0]
-    if len(markers):
-        fig.add_trace(
-            go.Scattergeo(
-                lon=markers["lon"],
-                lat=markers["lat"],
-                customdata=[[i] + row for i, row in zip(markers["iso3"], _hover_rows(markers))],
-                marker=dict(
-                    size=9,
-                    color=markers["stage"].map(STAGE_COLOURS),
-                    line=dict(color="#1a1a1a", width=1),
-                ),
-                mode="markers",
-                hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>since %{customdata[3]}"
-                "<extra></extra>",
-                showlegend=False,
-                name="small states",
-            )
-        )
+    _add_small_state_markers(
+        fig,
+        markers,
+        customdata=[[i] + row for i, row in zip(markers["iso3"], _hover_rows(markers))],
+        colour=markers["stage"].map(STAGE_COLOURS),
+        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>since %{customdata[3]}<extra></extra>",
+    )
     counts = status["stage"].value_counts()
     # Legend-only traces: the geometry is sent once, in the choropleth, not once per stage.
     for stage, label in STAGES.items():
@@ -293,21 +300,13 @@ def count_map(
     )
     markers = small_states.merge(counts, on="iso3")
     markers = markers[markers["count"] > 0]
-    if len(markers):
-        fig.add_trace(
-            go.Scattergeo(
-                lon=markers["lon"],
-                lat=markers["lat"],
-                customdata=[
-                    [i, n, int(c)] for i, n, c in zip(markers["iso3"], markers["name"], markers["count"])
-                ],
-                marker=dict(size=9, color="#225ea8", line=dict(color="#1a1a1a", width=1)),
-                mode="markers",
-                hovertemplate=f"<b>%{{customdata[1]}}</b><br>%{{customdata[2]}} {what}<extra></extra>",
-                showlegend=False,
-                name="small states",
-            )
-        )
+    _add_small_state_markers(
+        fig,
+        markers,
+        customdata=[[i, n, int(c)] for i, n, c in zip(markers["iso3"], markers["name"], markers["count"])],
+        colour="#225ea8",
+        hovertemplate=f"<b>%{{customdata[1]}}</b><br>%{{customdata[2]}} {what}<extra></extra>",
+    )
     _frame_map(fig)
     fig.update_layout(
         height=height,

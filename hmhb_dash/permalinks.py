@@ -33,6 +33,16 @@ def region_slugs(countries: pd.DataFrame, grouping: str) -> dict[str, str]:
     return {region_slug(r): r for r in regions}
 
 
+def _region_params(grouping: str, region: str | None) -> dict[str, str]:
+    """The grouping and region part of a view's URL, defaults left out."""
+    params: dict[str, str] = {}
+    if grouping != DEFAULT_GROUPING:
+        params["grouping"] = grouping
+    if region:
+        params["region"] = region_slug(region)
+    return params
+
+
 @dataclass(frozen=True)
 class MapView:
     year: int
@@ -202,13 +212,9 @@ class EvidenceView:
     item: str | None = None
 
     def to_params(self) -> dict[str, str]:
-        params: dict[str, str] = {}
-        if self.grouping != DEFAULT_GROUPING:
-            params["grouping"] = self.grouping
-        if self.region:
-            params["region"] = region_slug(self.region)
-            if self.include_global:
-                params["global"] = "1"
+        params = _region_params(self.grouping, self.region)
+        if self.region and self.include_global:
+            params["global"] = "1"
         if self.countries:
             params["country"] = ",".join(self.countries)
         if self.topics:
@@ -304,11 +310,7 @@ class MembersView:
     org: str | None = None
 
     def to_params(self) -> dict[str, str]:
-        params: dict[str, str] = {}
-        if self.grouping != DEFAULT_GROUPING:
-            params["grouping"] = self.grouping
-        if self.region:
-            params["region"] = region_slug(self.region)
+        params = _region_params(self.grouping, self.region)
         if self.org_types:
             params["orgtype"] = ",".join(value_slug(t) for t in self.org_types)
         if self.activity_types:
