@@ -17,15 +17,7 @@ map_page.map_export_menu(view)
 
 map_page.headline_metrics(view)
 
-event = st.plotly_chart(
-    map_page.map_figure(view),
-    key="map",
-    on_select="rerun",
-    selection_mode="points",
-    config=base.PLOTLY_CONFIG,
-    width="stretch",
-)
-clicked = map_page.clicked_country(event)
+clicked = map_page.world_map(view)
 if clicked:
     base.go_to_country(clicked)
 st.caption(map_page.map_caption(view.layer))

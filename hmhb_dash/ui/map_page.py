@@ -7,45 +7,39 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import charts, geo, presentation, queries
+from hmhb_dash import charts, presentation, queries
 from hmhb_dash.permalinks import MAP_LAYERS, MapView, Parsed, parse_map_view
 from hmhb_dash.registry import page
 from hmhb_dash.schema import INCOME_GROUPS
+from hmhb_dash.ui import light_map
 from hmhb_dash.ui.base import (
-    boundaries,
     copy_link,
     country_url,
     data_key,
-    geojson_for,
     region_and_income,
-    small_states,
     status,
     table,
     today,
     write_params,
     year_bounds,
 )
-from hmhb_dash.ui.members_page import count_map_figure
 from hmhb_dash.ui.present_page import export_menu
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _map_figure(version: str, year: int, grouping: str, region: str | None, income: str | None, day: dt.date):
-    # Built once per data version and filter set: rebuilding a 237-country map costs far more
-    # than a rerun should.
-    view = MapView(year, grouping, region, income)
-    rows = status(view)
-    drawable = rows[rows["iso3"].isin(boundaries()["iso3"]) & ~rows["iso3"].isin(geo.LEFT_OFF_MAPS)]
-    return charts.FrozenFigure(
-        charts.stage_map(drawable, geojson_for(tuple(drawable["iso3"])), small_states())
-    )
+def _filtered(view: MapView) -> list[str] | None:
+    """ISO3 codes in the view's region and income filter; None when nothing is filtered."""
+    if not view.region and not view.income:
+        return None
+    return list(status(view)["iso3"])
 
 
-def map_figure(view: MapView):
-    """The map of the view's layer: programme stage, or counts of evidence or organisations."""
-    if view.layer != "stage":
-        return count_map_figure(view.layer, view)
-    return _map_figure(data_key(), view.year, view.grouping, view.region, view.income, today())
+def world_map(view: MapView) -> str | None:
+    """The light map of the view's layer (stage with Play, or a count); the country clicked, if any."""
+    if view.layer == "stage":
+        payload = light_map.stage_view(view.year, _filtered(view))
+    else:
+        payload = light_map.count_layer_view(view.layer, view.year, _filtered(view))
+    return light_map.show_map(payload, key="map", year_key="year")
 
 
 def map_view_from_url() -> Parsed:
@@ -119,20 +113,6 @@ def headline_metrics(view: MapView) -> None:
             delta_color="off",
             help=f"Change since the end of {year - 1}.",
         )
-
-
-def clicked_country(event: object) -> str | None:
-    """The ISO3 code of a clicked map country or marker, from a plotly selection event."""
-    try:
-        points = event["selection"]["points"]  # a dict-like in the app and in AppTest
-    except (KeyError, TypeError):
-        return None
-    for point in points or []:
-        code = point.get("location") or (point.get("customdata") or [None])[0]
-        iso3 = queries.parse_iso3(code, table("countries"))
-        if iso3:
-            return iso3
-    return None
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -1,0 +1,141 @@
+"""The light map component: the server-built SVG world map in the page, with hover, click and Play.
+
+Two mounts of one component: the shapes (geometry, names, every year's stages) in a message that
+stays byte-identical while the view changes, so Streamlit's message cache sends it once, and the
+view (year, layer, filter), a few hundred bytes, on every rerun. The browser draws the colours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import streamlit as st
+
+from hmhb_dash import evidence, members, queries, svgmap
+from hmhb_dash.registry import ASSETS
+from hmhb_dash.ui.base import boundaries, data_key, table, today, year_bounds
+
+_ADAPTER = """
+export default function ({ data, parentElement, setTriggerValue }) {
+  const store = (globalThis.__hmhbShapes = globalThis.__hmhbShapes || {});
+  if (data.role === "shapes") {
+    store[data.id] = data;
+    globalThis.dispatchEvent(new CustomEvent("hmhb-shapes", { detail: data.id }));
+    return;
+  }
+  const handlers = {
+    onCountry: (iso3) => setTriggerValue("country", iso3),
+    onYear: (year) => setTriggerValue("year", year),
+  };
+  const show = () => {
+    const shapes = store[data.shapes];
+    if (!shapes) return false;
+    globalThis.HMHBMap.mount(parentElement, shapes, data, handlers);
+    return true;
+  };
+  if (!show()) {
+    const wait = (event) => {
+      if (event.detail === data.shapes && show()) globalThis.removeEventListener("hmhb-shapes", wait);
+    };
+    globalThis.addEventListener("hmhb-shapes", wait);
+  }
+}
+"""
+
+_COMPONENT = st.components.v2.component(
+    "hmhb_light_map",
+    css=(ASSETS / "lightmap.css").read_text(encoding="utf-8"),
+    js=(ASSETS / "lightmap.js").read_text(encoding="utf-8") + _ADAPTER,
+)
+
+MAP_TEXT = {
+    "play": "Play",
+    "pause": "Pause",
+    "since": "since",
+    "click": "Click to open the country page",
+    "aria": "World map of MMS programme stage by country, as of",
+}
+COUNT_TEXT = MAP_TEXT | {"aria": "World map of counts per country"}
+
+
+@st.cache_resource(show_spinner=False)
+def map_shapes() -> svgmap.MapShapes:
+    """The projected country paths, built once per server."""
+    return svgmap.build_shapes(boundaries())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shapes_payload(version: str, day: dt.date) -> dict:
+    countries = table("countries")
+    first, last = year_bounds()
+    timeline = svgmap.stage_timeline(table("stage_history"), countries, range(first, last + 1), day)
+    names = dict(zip(countries["iso3"], countries["name"]))
+    return svgmap.shapes_payload(map_shapes(), names, timeline, first, version)
+
+
+def shapes_payload() -> dict:
+    """Shapes, names and every year's stages for the data shown (built once per data version)."""
+    return _shapes_payload(data_key(), today())
+
+
+def _year_callback(key: str, year_key: str) -> Callable[[], None]:
+    def follow_played_year() -> None:
+        # Runs before the script, so the slider may still be set: the page follows the played year.
+        result = st.session_state.get(key)
+        year = result.get("year") if hasattr(result, "get") else getattr(result, "year", None)
+        first, last = year_bounds()
+        if isinstance(year, int) and not isinstance(year, bool) and first <= year <= last:
+            st.session_state[year_key] = year
+
+    return follow_played_year
+
+
+def show_map(view: dict, key: str, year_key: str | None = None) -> str | None:
+    """Mount the map with `view` (from svgmap.*_view_payload); the ISO3 code clicked, if any.
+
+    With `year_key`, a year reached by Play is written to that widget's state when it stops.
+    """
+    shapes = shapes_payload()
+    with st.container(gap=None):
+        _COMPONENT(key=f"{key}_shapes", data=shapes, height="content")
+        result = _COMPONENT(
+            key=key,
+            data=view,
+            height="content",
+            on_country_change=lambda: None,
+            on_year_change=_year_callback(key, year_key) if year_key else (lambda: None),
+        )
+    return queries.parse_iso3(getattr(result, "country", None), table("countries"))
+
+
+def stage_view(year: int, include: list[str] | None, play: bool = True) -> dict:
+    shapes = shapes_payload()
+    return svgmap.stage_view_payload(
+        map_shapes(), shapes["id"], year=year, years=year_bounds(), include=include, text=MAP_TEXT, play=play
+    )
+
+
+def count_view(year: int, counts: dict[str, int], what: str, include: list[str] | None) -> dict:
+    shapes = shapes_payload()
+    return svgmap.count_view_payload(
+        map_shapes(), shapes["id"], year=year, counts=counts, what=what, include=include, text=COUNT_TEXT
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _layer_counts(version: str, layer: str, year: int, day: dt.date) -> dict[str, int]:
+    if layer == "evidence":
+        counts = evidence.counts_per_country(table("evidence"), year, day.year)
+    else:
+        counts = members.organisations_per_country(table("activities"), year, day.year)
+    return dict(zip(counts["iso3"], counts["count"].astype(int)))
+
+
+COUNT_NAMES = {"evidence": "evidence items", "organisations": "organisations active"}
+
+
+def count_layer_view(layer: str, year: int, include: list[str] | None) -> dict:
+    """The evidence or organisations layer: items naming each country by `year`, or organisations
+    active there in `year`."""
+    return count_view(year, _layer_counts(data_key(), layer, year, today()), COUNT_NAMES[layer], include)
