@@ -25,7 +25,7 @@ st.caption(map_page.map_caption(view.layer))
 base.country_picker(key="map_country_picker")
 
 st.subheader("Countries per stage over time")
-st.plotly_chart(map_page.over_time_figure(view), config=base.PLOTLY_CONFIG, width="stretch")
+map_page.over_time_chart(view)
 
 st.subheader("Countries with a recorded stage")
 map_page.stage_table(map_page.map_country_table(view), key="map_table")

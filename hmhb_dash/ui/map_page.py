@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import charts, presentation, queries
+from hmhb_dash import presentation, queries, svgchart
 from hmhb_dash.permalinks import MAP_LAYERS, MapView, Parsed, parse_map_view
 from hmhb_dash.registry import page
 from hmhb_dash.schema import INCOME_GROUPS
@@ -124,17 +124,17 @@ def _over_time(
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _over_time_figure(
+def _over_time_svg(
     version: str, first: int, last: int, grouping: str, region: str | None, income: str | None, day: dt.date
-):
-    rows = _over_time(version, first, last, grouping, region, income, day)
-    return charts.FrozenFigure(charts.stages_over_time_chart(rows))
+) -> str:
+    return svgchart.stages_over_time_svg(_over_time(version, first, last, grouping, region, income, day))
 
 
-def over_time_figure(view: MapView):
-    """Countries per stage from the first year in the data to the view's year (built once)."""
+def over_time_chart(view: MapView) -> None:
+    """Countries per stage from the first year in the data to the view's year (drawn once per view)."""
     first, _ = year_bounds()
-    return _over_time_figure(data_key(), first, view.year, view.grouping, view.region, view.income, today())
+    svg = _over_time_svg(data_key(), first, view.year, view.grouping, view.region, view.income, today())
+    light_map.show_figure(svg, key="over_time")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
