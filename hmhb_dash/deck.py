@@ -17,7 +17,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from hmhb_dash import export
+from hmhb_dash import export, svgmap
 from hmhb_dash.presentation import (
     PRODUCT,
     STAGE_NOTE,
@@ -359,37 +359,17 @@ def _sources_slide(slide, briefing: Briefing) -> None:
 PICTURE_PIXELS = (1800, 840)
 
 
-def build_deck(
-    briefing: Briefing,
-    boundaries,
-    today: dt.date,
-    renderer: export.Renderer | None = None,
-) -> bytes:
+def build_deck(briefing: Briefing, shapes: svgmap.MapShapes, today: dt.date) -> bytes:
     """The deck of a briefing as .pptx bytes: title, then the briefing's slides in order."""
-    owned = renderer is None
-    renderer = renderer or export.Renderer()
-    if owned:
-        renderer.start()
-    try:
-        slides = slide_sequence(briefing)
-        kinds = {s.kind for s in slides}
-        images: dict[str, bytes] = {}
-        if "map" in kinds:
-            images["map"] = export.map_image(
-                briefing,
-                boundaries,
-                renderer,
-                captioned=False,
-                width=PICTURE_PIXELS[0],
-                height=PICTURE_PIXELS[1],
-            )
-        if "trend" in kinds:
-            images["trend"] = export.trend_image(
-                briefing, renderer, captioned=False, width=PICTURE_PIXELS[0], height=PICTURE_PIXELS[1]
-            )
-    finally:
-        if owned:
-            renderer.stop()
+    slides = slide_sequence(briefing)
+    kinds = {s.kind for s in slides}
+    width, height = PICTURE_PIXELS
+    images: dict[str, bytes] = {}
+    # The same SVG pictures as the app and the image downloads, rasterised.
+    if "map" in kinds:
+        images["map"] = export.map_image(briefing, shapes, captioned=False, width=width, height=height)
+    if "trend" in kinds:
+        images["trend"] = export.trend_image(briefing, captioned=False, width=width, height=height)
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
@@ -436,9 +416,6 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--income", help="World Bank income group: l, lm, um or h")
     parser.add_argument("--since", help="show changes since this date, YYYY-MM-DD")
     parser.add_argument("--country", nargs="+", default=[], help="spotlight countries (ISO3)")
-    parser.add_argument(
-        "--no-browser", action="store_true", help="draw the map with matplotlib, not Chromium"
-    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -463,9 +440,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"error: {notice}", file=sys.stderr)
         return 2
     briefing = brief(tables, parsed.view, today, version)
-    boundaries = geo.load_boundaries(store.boundaries_path())
-    with export.Renderer(use_browser=False if args.no_browser else None) as renderer:
-        data = build_deck(briefing, boundaries, today, renderer)
+    shapes = svgmap.build_shapes(geo.load_boundaries(store.boundaries_path()))
+    data = build_deck(briefing, shapes, today)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
     slides = len(slide_sequence(briefing)) + 1

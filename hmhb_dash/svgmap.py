@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from hmhb_dash import queries
+from hmhb_dash import geo, queries
 from hmhb_dash.schema import STAGE_COLOURS, STAGES
 
 # Equal Earth: equal-area (no country looks bigger than it is) and pleasant to read.
@@ -111,7 +111,14 @@ def build_shapes(boundaries: gpd.GeoDataFrame, width: int = MAP_WIDTH) -> MapSha
         corners = to_svg(np.array([[bx0, by1], [bx1, by0]]))
         boxes[iso3] = tuple(int(v) for v in (*np.floor(corners[0]), *np.ceil(corners[1])))
     areas = shapely.area(shown.geometry.to_numpy())  # planar square degrees: size on a world map
-    points = to_svg(projected.geometry.representative_point().get_coordinates().to_numpy())
+    # The boundary file's own points inside each country (a centroid can fall in the sea).
+    lonlat = geo.representative_points(shown)
+    points = to_svg(
+        gpd.GeoSeries(gpd.points_from_xy(lonlat["lon"], lonlat["lat"]), crs=shown.crs)
+        .to_crs(EQUAL_EARTH)
+        .get_coordinates()
+        .to_numpy()
+    )
     markers = {
         str(iso3): (round(float(x), 1), round(float(y), 1))
         for iso3, area, (x, y) in zip(shown["iso3"], areas, points)
@@ -137,8 +144,12 @@ def view_box(shapes: MapShapes, iso3s: Iterable[str], pad: float = 0.04) -> tupl
     else:
         h2 = w / aspect
         y0, h = y0 - (h2 - h) / 2, h2
-    margin = pad * w
-    return (int(x0 - margin), int(y0 - margin), int(w + 2 * margin), int(h + 2 * margin))
+    return (
+        round(x0 - pad * w),
+        round(y0 - pad * h),
+        round(w * (1 + 2 * pad)),
+        round(h * (1 + 2 * pad)),
+    )
 
 
 # --- Stages over the years, for Play and for every year's picture ---------------------------

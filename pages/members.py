@@ -36,9 +36,9 @@ with where_tab:
     members_page.country_activity_table(matrix)
 with map_tab:
     st.caption("Number of organisations active per country (today). Grey: none recorded.")
-    st.plotly_chart(
-        members_page.members_map_figure(view), config=base.PLOTLY_CONFIG, width="stretch", key="members_map"
-    )
+    clicked = members_page.members_map(view)
+    if clicked:
+        base.go_to_country(clicked)
 with timeline_tab:
     st.caption(
         f"Activities with a start year ({len(timeline)} of {len(active)}); hatched bars with an arrow are "

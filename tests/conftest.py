@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,28 @@ def run_app(page_url_path: str = "", params: dict | None = None, timeout: float 
     for key, value in (params or {}).items():
         at.query_params[key] = value
     return at.run()
+
+
+def light_map_data(at: AppTest, role: str) -> list[dict]:
+    """The data sent to the light map component, by role: "shapes", "view" or "figure"."""
+    sent = (
+        json.loads(e.proto.json)
+        for e in at.get("bidi_component")
+        if e.proto.component_name == "hmhb_light_map"
+    )
+    return [data for data in sent if data.get("role") == role]
+
+
+def map_stages(at: AppTest, index: int = 0) -> dict[str, int]:
+    """Stage per country that the index-th map on the page shows (worked out as the browser does)."""
+    shapes, view = light_map_data(at, "shapes")[index], light_map_data(at, "view")[index]
+    included = view["include"] if view["include"] is not None else [iso3 for iso3, _ in shapes["c"]]
+    stages = {}
+    for iso3 in included:
+        entry = shapes["t"].get(iso3)
+        mark = int(entry["years"][view["year"] - shapes["first"]]) if entry else 0
+        stages[iso3] = entry["periods"][mark - 1][0] if mark else 0
+    return stages
 
 
 @pytest.fixture(scope="session")
@@ -111,14 +134,11 @@ def offline_page(browser, app_server) -> Iterator[OfflinePage]:
 
 
 @pytest.fixture(scope="session")
-def renderer():
-    """One kaleido Chromium for every image test of the session (starting it costs seconds)."""
-    from hmhb_dash.export import Renderer
+def shapes(bundled):
+    """The map's projected country shapes, built once."""
+    from hmhb_dash import svgmap
 
-    with Renderer() as started:
-        if not started.uses_browser:
-            pytest.fail(f"Chromium not found for kaleido at {CHROMIUM}", pytrace=False)
-        yield started
+    return svgmap.build_shapes(bundled[2])
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from hmhb_dash import deck, export, presentation
+from hmhb_dash import deck, presentation
 from hmhb_dash.permalinks import MapView
 
 TODAY = dt.date(2026, 11, 29)
@@ -31,8 +31,8 @@ def pictures(slide) -> int:
     return sum(1 for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE)
 
 
-def build(bundled, renderer, **kwargs):
-    version, tables, boundaries = bundled
+def build(bundled, shapes, **kwargs):
+    version, tables, _ = bundled
     year = kwargs.pop("year", 2024)
     view = presentation.PresentView(
         MapView(year, "unicef", kwargs.pop("region", None), None),
@@ -40,12 +40,12 @@ def build(bundled, renderer, **kwargs):
         **kwargs,
     )
     briefing = presentation.brief(tables, view, TODAY, version)
-    return Presentation(io.BytesIO(deck.build_deck(briefing, boundaries, TODAY, renderer))), briefing
+    return Presentation(io.BytesIO(deck.build_deck(briefing, shapes, TODAY))), briefing
 
 
 @pytest.fixture(scope="module")
-def wca_deck(bundled, renderer):
-    return build(bundled, renderer, region="West and Central Africa", countries=("NGA", "BFA"))
+def wca_deck(bundled, shapes):
+    return build(bundled, shapes, region="West and Central Africa", countries=("NGA", "BFA"))
 
 
 def test_deck_structure(wca_deck):
@@ -93,16 +93,14 @@ def test_spotlight_and_sources_slides(wca_deck):
     assert links and all(link.startswith(("http://", "https://")) for link in links)
 
 
-def test_empty_selection_gives_a_valid_deck_that_says_so(bundled):
-    version, tables, boundaries = bundled
+def test_empty_selection_gives_a_valid_deck_that_says_so(bundled, shapes):
+    version, tables, _ = bundled
     view = presentation.PresentView(
         MapView(2024, "unicef", "Europe and Central Asia", "L"), dt.date(2023, 1, 1)
     )
     empty = presentation.brief(tables, view, TODAY, version)
     assert empty.empty
-    prs = Presentation(
-        io.BytesIO(deck.build_deck(empty, boundaries, TODAY, export.Renderer(use_browser=False)))
-    )
+    prs = Presentation(io.BytesIO(deck.build_deck(empty, shapes, TODAY)))
     assert "No countries in this selection." in texts(prs.slides[1])
     assert "No country in view changed stage" in texts(prs.slides[4])
 
@@ -122,7 +120,6 @@ def test_cli_writes_the_deck(tmp_path):
             "wca",
             "--country",
             "NGA",
-            "--no-browser",
         ],
         cwd=ROOT,
         capture_output=True,

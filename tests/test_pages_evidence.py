@@ -1,11 +1,9 @@
 """AppTest of the evidence library, the members page, the map layers and the country page's links."""
 
-import json
-
 import pytest
 
 from hmhb_dash import store
-from tests.conftest import run_app
+from tests.conftest import light_map_data, run_app
 
 
 def wca_countries() -> set[str]:
@@ -136,10 +134,9 @@ def test_members_filters_and_bad_org():
 def test_map_layers(layer):
     at = run_app("", {"layer": layer})
     assert not at.exception
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    choropleth = next(t for t in spec["data"] if t["type"] == "choropleth")
-    assert len(choropleth["locations"]) >= 230
-    assert max(count for _, count in choropleth["customdata"]) >= 3
+    view = light_map_data(at, "view")[0]
+    assert view["layer"] == "count" and view["include"] is None
+    assert max(view["counts"].values()) >= 3 and len(view["legend"]) == len(view["edges"])
     assert at.radio(key="layer").value == layer
     assert at.query_params["layer"] in (layer, [layer])
 

@@ -88,17 +88,6 @@ def boundaries():
     return geo.load_boundaries(store.boundaries_path())
 
 
-@st.cache_resource(show_spinner=False)
-def small_states() -> pd.DataFrame:
-    return geo.small_states(boundaries())
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def geojson_for(iso3s: tuple[str, ...]) -> dict:
-    shapes = boundaries()
-    return geo.boundaries_geojson(shapes[shapes["iso3"].isin(iso3s)])
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _year_bounds(version: str, day: dt.date) -> tuple[int, int]:
     return queries.year_range(table("stage_history"), day)

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import charts, evidence, geo, members, queries
-from hmhb_dash.permalinks import MapView, MembersView, Parsed, parse_members_view
+from hmhb_dash import charts, members, queries
+from hmhb_dash.permalinks import MembersView, Parsed, parse_members_view
 from hmhb_dash.schema import ACTIVITY_TYPES, NOT_REPORTED, ORGANISATION_TYPES, REGION_GROUPINGS
+from hmhb_dash.ui import light_map
 from hmhb_dash.ui.base import (
     ALL_REGIONS,
-    boundaries,
     counted,
     country_url,
     data_key,
     empty_note,
-    geojson_for,
     init_state,
-    small_states,
     source_link,
     table,
     text,
@@ -257,11 +254,22 @@ def country_activity_table(matrix: pd.DataFrame) -> None:
     )
 
 
-def members_map_figure(view) -> object:
-    """Organisations active per country today, for the members page's filters (built once)."""
-    map_view = MapView(today().year, view.grouping, view.region, None)
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _members_counts(version: str, key: tuple, year: int) -> dict[str, int]:
+    counts = members.organisations_per_country(members_tables(version, *key)[3], year, year)
+    return dict(zip(counts["iso3"], counts["count"].astype(int)))
+
+
+def members_map(view) -> str | None:
+    """Organisations active per country today, for the members page's filters; the country clicked."""
     key = (view.grouping, view.region, view.org_types, view.activity_types)
-    return count_figure(data_key(), "organisations", map_view, today(), key)
+    year = today().year
+    include = None
+    if view.region:
+        include = list(queries.filter_countries(table("countries"), view.grouping, view.region, None)["iso3"])
+    counts = _members_counts(data_key(), key, year)
+    payload = light_map.count_view(year, counts, "organisations active", include)
+    return light_map.show_map(payload, key="members_map")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -277,30 +285,3 @@ def activity_timeline_figure(view):
 
 def members_clear_button() -> None:
     st.button("Clear filters", on_click=_clear_members_filters, key="mb_clear_main")
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def count_figure(version: str, layer: str, view: MapView, day: dt.date, activities_key: tuple | None = None):
-    countries = queries.filter_countries(table("countries"), view.grouping, view.region, view.income)
-    current = day.year
-    if layer == "evidence":
-        counts = evidence.counts_per_country(table("evidence"), view.year, current)
-        what = "evidence items"
-    else:
-        activities = table("activities")
-        if activities_key is not None:
-            grouping, region, org_types, activity_types = activities_key
-            activities = members_tables(version, grouping, region, org_types, activity_types)[3]
-        counts = members.organisations_per_country(activities, view.year, current)
-        what = "organisations"
-    rows = countries[["iso3", "name"]].merge(counts, on="iso3", how="left")
-    rows["count"] = rows["count"].fillna(0).astype(int)
-    drawable = rows[rows["iso3"].isin(boundaries()["iso3"]) & ~rows["iso3"].isin(geo.LEFT_OFF_MAPS)]
-    return charts.FrozenFigure(
-        charts.count_map(drawable, geojson_for(tuple(drawable["iso3"])), small_states(), what)
-    )
-
-
-def count_map_figure(layer: str, view: MapView):
-    """The evidence or organisations layer for the map page's filters and year (built once)."""
-    return count_figure(data_key(), layer, view, today())

@@ -8,14 +8,14 @@ import functools
 
 import streamlit as st
 
-from hmhb_dash import charts, presentation, store
+from hmhb_dash import presentation, store
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.schema import STAGES
+from hmhb_dash.ui import light_map
 from hmhb_dash.ui.base import (
-    PLOTLY_CONFIG,
-    boundaries,
     data_key,
     data_version,
+    go_to_country,
     region_and_income,
     source_link,
     table,
@@ -119,27 +119,18 @@ def present_nav(view, count: int) -> int:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _present_map(version: str, view, day: dt.date):
+def _present_trend(version: str, view, day: dt.date) -> str:
     from hmhb_dash import export
 
-    fig = export.map_figure(_briefing(version, view, day), boundaries())
-    fig.update_layout(height=640, dragmode=False)
-    return charts.FrozenFigure(fig)
+    return export.trend_svg(_briefing(version, view, day), captioned=False, width=1280, height=560)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _present_trend(version: str, view, day: dt.date):
-    from hmhb_dash import export
-
-    fig = export.trend_figure(_briefing(version, view, day))
-    fig.update_layout(
-        height=540,
-        font=dict(size=22),
-        legend=dict(font=dict(size=22)),
-        xaxis=dict(tickfont=dict(size=20)),
-        yaxis=dict(tickfont=dict(size=20), title=dict(font=dict(size=20))),
-    )
-    return fig
+def _present_map(view) -> None:
+    """The light map of the view (large, with Play); clicking a country opens its page."""
+    include = None if not (view.map.region or view.map.income) else list(briefing(view).status["iso3"])
+    clicked = light_map.show_map(light_map.stage_view(view.map.year, include), key="present_map")
+    if clicked:
+        go_to_country(clicked)
 
 
 def present_slide(view, slide) -> None:
@@ -150,9 +141,9 @@ def present_slide(view, slide) -> None:
     if slide.kind == "headline":
         _present_headline(brief)
     elif slide.kind == "map":
-        st.plotly_chart(_present_map(data_key(), key, today()), config=PLOTLY_CONFIG, width="stretch")
+        _present_map(view)
     elif slide.kind == "trend":
-        st.plotly_chart(_present_trend(data_key(), key, today()), config=PLOTLY_CONFIG, width="stretch")
+        light_map.show_figure(_present_trend(data_key(), key, today()), key="present_trend")
     elif slide.kind == "changes":
         _present_changes(brief)
     elif slide.kind == "spotlight":
@@ -221,25 +212,18 @@ def _present_sources(brief) -> None:
 
 
 # Exports are built only when a download is clicked (st.download_button runs the callable then).
-@st.cache_resource(show_spinner=False)
-def _renderer():
-    from hmhb_dash import export
-
-    return export.Renderer().start()
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _export_bytes(key: str, view, day: dt.date, what: str) -> bytes:
-    # Imported here: python-pptx and kaleido are only needed when someone exports.
+    # Imported here: python-pptx is only needed when someone exports.
     from hmhb_dash import deck, export
 
     brief = _briefing(key, view, day)
     if what == "deck":
-        return deck.build_deck(brief, boundaries(), day, _renderer())
+        return deck.build_deck(brief, light_map.map_shapes(), day)
     if what in ("map.png", "map.svg"):
-        return export.map_image(brief, boundaries(), _renderer(), fmt=what[-3:])
+        return export.map_image(brief, light_map.map_shapes(), fmt=what[-3:])
     if what == "trend.png":
-        return export.trend_image(brief, _renderer())
+        return export.trend_image(brief)
     if what == "csv":
         return export.view_csv(brief)
     if what == "xlsx":
