@@ -2,43 +2,78 @@
 
 import re
 
+MAP = "path[data-iso3]"
 
-def test_map_draws_countries_offline(offline_page):
+
+def fills(page) -> list[str]:
+    return page.locator(MAP).evaluate_all("paths => paths.map(p => p.getAttribute('fill'))")
+
+
+def test_map_draws_countries_offline_without_plotly(offline_page):
     offline_page.open("/")
     page = offline_page.page
-    page.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=60_000)
-    assert page.locator(".js-plotly-plot .choroplethlocation").count() >= 230
-    assert page.get_by_text("Scale-up (", exact=False).count() >= 1
+    page.wait_for_selector(MAP, timeout=60_000)
+    assert page.locator(MAP).count() >= 200
+    assert page.locator(".hmhb-legend").get_by_text("Scale-up (", exact=False).count() == 1
+    assert page.locator("svg[role='img'][aria-label*='as of 2026']").count() == 1
+    assert page.locator('path[data-iso3="BGD"] title').text_content().startswith("Bangladesh: ")
+    # The light map is the point: the home page never loads plotly.
+    assert page.locator(".js-plotly-plot").count() == 0
     assert offline_page.exceptions() == 0
     assert offline_page.external == []
 
 
-def country_centre(page, iso3: str) -> tuple[float, float]:
-    """Screen position of a country on the map (its path's bounding-box centre)."""
-    box = page.evaluate(
-        """(iso3) => {
-            const plot = document.querySelector('.js-plotly-plot');
-            const index = plot.data[0].locations.indexOf(iso3);
-            const path = plot.querySelectorAll('.choroplethlocation')[index];
-            const r = path.getBoundingClientRect();
-            return [r.x + r.width / 2, r.y + r.height / 2];
-        }""",
-        iso3,
-    )
-    return box[0], box[1]
-
-
-def test_click_on_a_country_opens_its_page(offline_page):
+def test_hover_and_click_on_bangladesh_opens_its_page(offline_page):
     offline_page.open("/")
     page = offline_page.page
-    page.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=60_000)
-    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
-    x, y = country_centre(page, "BRA")
-    page.mouse.click(x, y)
-    page.wait_for_url(re.compile(r"/country\?country=BRA"), timeout=30_000)
+    bangladesh = page.locator('path[data-iso3="BGD"]')
+    bangladesh.wait_for(timeout=60_000)
+    bangladesh.scroll_into_view_if_needed()
+    bangladesh.hover()
+    tip = page.locator(".hmhb-tip")
+    tip.wait_for(state="visible", timeout=10_000)
+    assert "Bangladesh" in tip.inner_text() and "Click to open" in tip.inner_text()
+    bangladesh.click()
+    page.wait_for_url(re.compile(r"/country\?country=BGD"), timeout=30_000)
     offline_page.wait_idle()
-    page.get_by_role("heading", name="Brazil").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="Bangladesh").wait_for(timeout=30_000)
     assert offline_page.exceptions() == 0
+    assert offline_page.external == []
+
+
+def test_play_animates_the_years_and_the_page_follows(offline_page):
+    offline_page.open("/?year=2026")
+    page = offline_page.page
+    page.wait_for_selector(MAP, timeout=60_000)
+    today = fills(page)
+    play = page.locator("button.hmhb-play")
+    assert play.get_attribute("aria-label").startswith("Play ")
+    play.click()
+    page.wait_for_timeout(300)
+    early = page.locator(".hmhb-year").inner_text()
+    assert int(early) < 2000 and fills(page) != today, "Play starts from the first year with a stage"
+    page.wait_for_timeout(3_000)
+    assert int(page.locator(".hmhb-year").inner_text()) > int(early)
+    play.click()  # pause: the rest of the page follows the year on screen
+    shown = page.locator(".hmhb-year").inner_text()
+    page.wait_for_url(re.compile(rf"year={shown}"), timeout=30_000)
+    offline_page.wait_idle()
+    assert page.get_by_text(f"Programme stage, as of {shown}.", exact=False).count() == 1
+    assert offline_page.exceptions() == 0
+    assert offline_page.external == []
+
+
+def test_country_picker_reaches_every_country_from_the_keyboard(offline_page):
+    offline_page.open("/")
+    page = offline_page.page
+    page.wait_for_selector(MAP, timeout=60_000)
+    picker = page.get_by_role("combobox", name="Open a country page")
+    picker.focus()
+    page.keyboard.type("Tuvalu")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/country\?country=TUV"), timeout=30_000)
+    offline_page.wait_idle()
+    page.get_by_role("heading", name="Tuvalu").wait_for(timeout=30_000)
     assert offline_page.external == []
 
 

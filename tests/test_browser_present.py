@@ -12,8 +12,10 @@ def test_presentation_runs_offline_and_steps_through_slides(offline_page):
     page.get_by_role("button", name="Next").click()
     page.wait_for_url(re.compile(r"step=2"), timeout=30_000)
     offline_page.wait_idle()
-    page.wait_for_selector(".js-plotly-plot .choroplethlocation", timeout=60_000)
-    assert page.locator(".js-plotly-plot .choroplethlocation").count() >= 20
+    page.wait_for_selector("path[data-iso3]", timeout=60_000)
+    coloured = page.locator("path[data-iso3]:not(.hmhb-out)").count()
+    assert 20 <= coloured <= 30, "the map shows West and Central Africa"
+    assert page.locator("button.hmhb-play").count() == 1
     # The Right arrow key steps forward too.
     page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(r"step=3"), timeout=30_000)
