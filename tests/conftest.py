@@ -48,6 +48,13 @@ def light_map_data(at: AppTest, role: str) -> list[dict]:
     return [data for data in sent if data.get("role") == role]
 
 
+def view_links(at: AppTest) -> list[str]:
+    """The 'link to this view' URLs a page shows."""
+    elements = at.get("bidi_component")
+    sent = (json.loads(e.proto.json) for e in elements if e.proto.component_name == "hmhb_parts")
+    return [data["url"] for data in sent if data.get("role") == "link"]
+
+
 def map_stages(at: AppTest, index: int = 0) -> dict[str, int]:
     """Stage per country that the index-th map on the page shows (worked out as the browser does)."""
     shapes, view = light_map_data(at, "shapes")[index], light_map_data(at, "view")[index]

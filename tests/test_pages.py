@@ -3,7 +3,7 @@
 import pytest
 
 from hmhb_dash.registry import PAGES
-from tests.conftest import light_map_data, map_stages, run_app
+from tests.conftest import light_map_data, map_stages, run_app, view_links
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path or "home" for p in PAGES])
@@ -128,7 +128,7 @@ def test_map_link_to_this_view_carries_every_setting_including_the_layer():
     params = {"year": "2022", "region": "wca", "income": "lm", "layer": "organisations"}
     at = run_app(params=params)
     assert not at.exception and not at.info
-    link = at.sidebar.code[0].value
+    link = view_links(at)[0]
     for key, value in params.items():
         assert f"{key}={value}" in link
     assert at.radio(key="layer").value == "organisations"

@@ -17,6 +17,7 @@ from hmhb_dash import geo, queries, store
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.registry import page
 from hmhb_dash.schema import INCOME_GROUPS, NOT_REPORTED, REGION_GROUPINGS
+from hmhb_dash.ui import parts
 
 ATTRIBUTION = (
     "Stages are this project's reading of the public record (HMHB World Map, ministries, partners, "
@@ -196,17 +197,15 @@ def verified_mark(verified: pd.Series) -> pd.Series:
 
 
 def copy_link(params: dict[str, str], url_path: str, where=None) -> None:
-    """The link that reopens this view, in a code block whose copy button copies it (no JavaScript)."""
+    """The link that reopens this view, with a button that copies it."""
     query = urlencode(params, safe=",")
     path = "/" + url_path + (f"?{query}" if query else "")
     try:
-        parts = urlsplit(st.context.url or "")
-        base = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+        here = urlsplit(st.context.url or "")
+        base = f"{here.scheme}://{here.netloc}" if here.scheme in ("http", "https") else ""
     except Exception:  # no browser context (AppTest, bare mode): the path alone still works
         base = ""
-    target = where or st
-    target.caption("Link to this view")
-    target.code(base + path, language=None, wrap_lines=True)
+    parts.show_link(base + path, key="view_link", where=where)
 
 
 def init_state(values: dict) -> None:

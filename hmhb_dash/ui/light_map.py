@@ -24,18 +24,6 @@ export default function ({ data, parentElement, setTriggerValue }) {
     globalThis.dispatchEvent(new CustomEvent("hmhb-shapes", { detail: data.id }));
     return;
   }
-  if (data.role === "figure") {
-    // A picture drawn on the server, where every text is escaped. Parsed as SVG, never as HTML.
-    let holder = parentElement.querySelector(".hmhb-figure");
-    if (!holder) {
-      holder = document.createElement("div");
-      holder.className = "hmhb-figure";
-      parentElement.appendChild(holder);
-    }
-    const parsed = new DOMParser().parseFromString(data.svg, "image/svg+xml").documentElement;
-    holder.replaceChildren(document.importNode(parsed, true));
-    return;
-  }
   const handlers = {
     onCountry: (iso3) => setTriggerValue("country", iso3),
     onYear: (year) => setTriggerValue("year", year),
@@ -60,6 +48,7 @@ _COMPONENT = st.components.v2.component(
     css=(ASSETS / "lightmap.css").read_text(encoding="utf-8"),
     js=(ASSETS / "lightmap.js").read_text(encoding="utf-8") + _ADAPTER,
 )
+
 
 MAP_TEXT = {
     "play": "Play",
@@ -119,11 +108,6 @@ def show_map(view: dict, key: str, year_key: str | None = None) -> str | None:
             on_year_change=_year_callback(key, year_key) if year_key else (lambda: None),
         )
     return queries.parse_iso3(getattr(result, "country", None), table("countries"))
-
-
-def show_figure(svg: str, key: str) -> None:
-    """A server-drawn SVG picture (a chart), scaled to the column width."""
-    _COMPONENT(key=key, data={"role": "figure", "svg": svg}, height="content")
 
 
 def stage_view(year: int, include: list[str] | None, play: bool = True) -> dict:

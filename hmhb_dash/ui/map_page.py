@@ -11,7 +11,7 @@ from hmhb_dash import presentation, queries, svgchart
 from hmhb_dash.permalinks import MAP_LAYERS, MapView, Parsed, parse_map_view
 from hmhb_dash.registry import page
 from hmhb_dash.schema import INCOME_GROUPS
-from hmhb_dash.ui import light_map
+from hmhb_dash.ui import light_map, parts
 from hmhb_dash.ui.base import (
     copy_link,
     country_url,
@@ -134,7 +134,7 @@ def over_time_chart(view: MapView) -> None:
     """Countries per stage from the first year in the data to the view's year (drawn once per view)."""
     first, _ = year_bounds()
     svg = _over_time_svg(data_key(), first, view.year, view.grouping, view.region, view.income, today())
-    light_map.show_figure(svg, key="over_time")
+    parts.show_figure(svg, key="over_time")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -11,7 +11,7 @@ import streamlit as st
 from hmhb_dash import presentation, store
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.schema import STAGES
-from hmhb_dash.ui import light_map
+from hmhb_dash.ui import light_map, parts
 from hmhb_dash.ui.base import (
     data_key,
     data_version,
@@ -143,7 +143,7 @@ def present_slide(view, slide) -> None:
     elif slide.kind == "map":
         _present_map(view)
     elif slide.kind == "trend":
-        light_map.show_figure(_present_trend(data_key(), key, today()), key="present_trend")
+        parts.show_figure(_present_trend(data_key(), key, today()), key="present_trend")
     elif slide.kind == "changes":
         _present_changes(brief)
     elif slide.kind == "spotlight":
