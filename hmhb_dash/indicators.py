@@ -1,4 +1,4 @@
-"""Women reached and other sourced numbers, and HMHB's own labels beside the project's stage (pure functions)."""
+"""Sourced numbers (women reached, supplies) and HMHB's own labels beside the project's stage: pure."""
 
 from __future__ import annotations
 

@@ -787,6 +787,9 @@ def table_diff(table: str, current: pd.DataFrame, new: pd.DataFrame) -> TableDif
     if not keys:
 
         def label(r: dict) -> str:
+            if table == "indicators":
+                period = show(r["period"]) or "period not reported"
+                return f"{r['iso3']} {r['indicator']}: {show(r['value'])} ({period})"
             return f"{r['organisation_id']} in {r['iso3']}: {r['activity_type']}"
 
         old_count = Counter(tuple(r.items()) for r in old_rows)

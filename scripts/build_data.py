@@ -312,7 +312,8 @@ def build_hmhb_labels(facts: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(schema.HMHB_LABELS.columns))
     duplicated = frame[frame.duplicated(["iso3", "scheme"], keep=False)]
     if not duplicated.empty:
-        raise SystemExit(f"country_facts.csv: more than one HMHB label per scheme for {set(duplicated['iso3'])}")
+        codes = sorted(set(duplicated["iso3"]))
+        raise SystemExit(f"country_facts.csv: more than one HMHB label per scheme for {codes}")
     frame = frame.sort_values(["iso3", "scheme"]).reset_index(drop=True)
     return frame.astype({c: str for c in ("iso3", "scheme", "label", "as_of", "source_url", "quote")}).astype(
         {"code": "int64"}
