@@ -259,9 +259,17 @@ def _headline_slide(slide, briefing: Briefing) -> None:
         [
             f"{moved} {'country' if moved == 1 else 'countries'} moved stage since {briefing.since_text}.",
             f"{len(briefing.status)} countries in view: {briefing.filters}.",
+            *_reached_lines(briefing),
         ],
         size=20,
     )
+
+
+def _reached_lines(briefing: Briefing) -> list[str]:
+    """The headline's 'women reached' line, only where a country in view reports a number."""
+    if briefing.reached is None or briefing.reached.empty:
+        return []
+    return [f"{briefing.reached.sentence()}."]
 
 
 def _picture_slide(slide, image: bytes, pixels: tuple[int, int], caption: str) -> None:

@@ -94,6 +94,12 @@ TABLE_NOTES: dict[str, str] = {
     "states.",
     "activities": "Which organisation does what in which country, since when.",
     "evidence": "Publications and resources: trials, reviews, guidance, tools, case studies.",
+    "indicators": "Numbers a source gives per country (women reached, women targeted, tablets or bottles "
+    "distributed or planned), with period, source and its words. Numbers of different kinds are never "
+    "added together; an empty value means not reported.",
+    "hmhb_labels": "HMHB's own published label per country: a phase of the newer country pages (1 "
+    "Exploration, 2 Initial implementation, 3 Scale-up = stages 2-4) or a category of the 2021- World Map "
+    "(1-4 = stages 1-4), with its date and source, beside the project's own stage.",
 }
 COLUMN_NOTES: dict[str, str] = {
     "iso3": "ISO 3166-1 alpha-3 country code (WLD = global)",
@@ -112,6 +118,14 @@ COLUMN_NOTES: dict[str, str] = {
     "quote": "the supporting words from the source (at most 200 characters)",
     "source_note": "a note on the source (mirror replaced, secondary source only)",
     "verified": "false marks a row whose title was paraphrased or whose only source is a mirror",
+    "indicator": "kind of number: women_reached, women_targeted, tablets_distributed, bottles_distributed, "
+    "tablets_planned, bottles_planned",
+    "value": "the number the source gives (empty: not reported)",
+    "period": "the period or scope the number covers, as the source gives it",
+    "scheme": "phase (newer HMHB country pages) or map_category (2021- HMHB World Map)",
+    "code": "HMHB's number in that scheme (phase 1-3, category 1-4)",
+    "label": "HMHB's own words",
+    "as_of": "when HMHB published the label, as written there",
     "organisation_id": "id of an organisation in organisations",
     "activity_type": "kind of activity",
     "start_year": "first year of the activity",

@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pycountry
 
-from hmhb_dash import queries
+from hmhb_dash import indicators, queries
 from hmhb_dash.schema import (
     GLOBAL_ISO3,
     LIST_SEPARATOR,
@@ -49,6 +49,13 @@ KEYS: dict[str, list[str]] = {
     "organisations": ["id"],
     "activities": [],
     "evidence": ["id"],
+    "indicators": [],
+    "hmhb_labels": ["iso3", "scheme"],
+}
+# What a whole-number cell means, per column (years unless named here).
+WHOLE_EXPECTED = {
+    "value": "a whole number of 0 or more, e.g. 47000 (no commas or words)",
+    "code": "a whole number: HMHB phase 1-3 or World Map category 1-4",
 }
 URL_EXPECTED = "an http:// or https:// link with no spaces"
 ISO3_EXPECTED = "a three-letter upper-case ISO3 code, e.g. BGD"
@@ -352,6 +359,8 @@ def finish(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.reset_index(drop=True)
     if table == "stage_history":
         out["stage"] = out["stage"].astype("int64")
+    if table == "hmhb_labels":
+        out["code"] = out["code"].astype("int64")
     return SCHEMAS[table].validate(out)
 
 
@@ -397,8 +406,8 @@ def _convert(
                     precision.append(prec)
                 elif column == "stage":
                     values.append(to_stage(cell))
-                elif dtype == "Int64":
-                    values.append(to_whole(cell, "a whole year, e.g. 2021"))
+                elif dtype in ("Int64", "int64"):
+                    values.append(to_whole(cell, WHOLE_EXPECTED.get(column, "a whole year, e.g. 2021")))
                 elif dtype == "bool":
                     values.append(to_bool(cell))
                 else:
@@ -415,7 +424,7 @@ def _convert(
         if (table, column) in DATE_COLUMNS:
             columns[column] = pd.Series(values, index=rows, dtype="datetime64[us]")
             columns[DATE_COLUMNS[(table, column)]] = pd.Series(precision, index=rows, dtype="str")
-        elif column == "stage" or dtype == "Int64":
+        elif column == "stage" or dtype in ("Int64", "int64"):
             columns[column] = pd.Series(values, index=rows, dtype="Int64")
         elif dtype == "bool":
             columns[column] = pd.Series(values, index=rows, dtype=bool)
@@ -436,8 +445,14 @@ def _expected(table: str, column: str, check: str) -> str | None:
     if check.startswith("isin"):
         allowed = vocabulary(table, column) or []
         return "one of: " + ", ".join(map(str, allowed))
+    if check.startswith("in_range") and column == "code":
+        return WHOLE_EXPECTED["code"]
     if check.startswith("in_range"):
         return "a year from 1950 to 2100"
+    if check.startswith("greater_than_or_equal_to"):
+        return WHOLE_EXPECTED.get(column, "a number of 0 or more")
+    if check == "phase code at most 3":
+        return "a phase code 1, 2 or 3 (HMHB publishes three phases; categories 1-4 are scheme map_category)"
     if check == "list items allowed":
         if column == "topics":
             return "topics from this list, separated by ';': " + ", ".join(TOPICS)
@@ -463,6 +478,8 @@ def _schema_checks(
             column, check, row = case["column"], str(case["check"]), case["index"]
             if check == "end_year not before start_year" and column != "end_year":
                 continue
+            if check == "phase code at most 3":
+                column = "code"
             expected = _expected(table, column, check)
             if expected is None or row is None or _missing(row):
                 continue
@@ -571,6 +588,8 @@ def _cross_checks(
     check_codes("activities", "iso3", False)
     check_codes("organisations", "hq_iso3", False)
     check_codes("evidence", "countries", True)
+    check_codes("indicators", "iso3", False)
+    check_codes("hmhb_labels", "iso3", False)
 
     organisation_ids = set(tables["organisations"]["id"].dropna())
     by_lower = {i.lower(): i for i in organisation_ids}
@@ -587,7 +606,7 @@ def _cross_checks(
                 report.add(labels[table], row, column, cell, "an id from the organisations sheet" + hint)
 
     _stage_order(tables["stage_history"], labels["stage_history"], failed["stage_history"], report)
-    for table in ("organisations", "activities", "evidence"):
+    for table in ("organisations", "activities", "evidence", "indicators"):
         for row in tables[table].index[~tables[table]["verified"]]:
             report.add(
                 labels[table],
@@ -597,6 +616,7 @@ def _cross_checks(
                 "yes once someone has checked the source (until then the app shows 'not verified')",
                 WARNING,
             )
+    _hmhb_checks(tables, labels, failed, report)
     for table in TABLES:
         if tables[table].empty:
             report.add(
@@ -607,6 +627,37 @@ def _cross_checks(
                 "rows: this sheet is empty, so publishing empties the table",
                 WARNING,
             )
+
+
+def _hmhb_checks(
+    tables: dict[str, pd.DataFrame],
+    labels: dict[str, str],
+    failed: dict[str, set[tuple[int, str]]],
+    report: Report,
+) -> None:
+    """Where HMHB's own current label reads another stage than the project's, say so (a warning:
+    the project's stage is its own reading of the public record, and may differ on purpose)."""
+    hmhb = tables["hmhb_labels"]
+    bad_rows = {row for row, _ in failed["hmhb_labels"]}
+    usable = hmhb.dropna(subset=["iso3", "scheme", "code"])
+    usable = usable[~usable.index.isin(list(bad_rows))]
+    if usable.empty:
+        return
+    usable = usable.assign(code=usable["code"].astype("int64"))
+    history = tables["stage_history"].dropna(subset=["iso3", "stage"]).astype({"stage": "int64"})
+    differ = indicators.hmhb_disagreements(usable, history, tables["countries"])
+    current = indicators.current_labels(usable.reset_index(names="_row"))
+    rows = dict(zip(current["iso3"], current["_row"]))
+    for rec in differ.itertuples(index=False):
+        report.add(
+            labels["hmhb_labels"],
+            int(rows[rec.iso3]),
+            "code",
+            rec.hmhb,
+            f"a label matching the project's stage for {rec.iso3} today ({rec.stage} {rec.stage_label}; "
+            f"this label means stage {rec.hmhb_stage}): check the stage, or keep both if the readings differ",
+            WARNING,
+        )
 
 
 def _stage_order(history: pd.DataFrame, label: str, bad: set[tuple[int, str]], report: Report) -> None:
@@ -736,6 +787,9 @@ def table_diff(table: str, current: pd.DataFrame, new: pd.DataFrame) -> TableDif
     if not keys:
 
         def label(r: dict) -> str:
+            if table == "indicators":
+                period = show(r["period"]) or "period not reported"
+                return f"{r['iso3']} {r['indicator']}: {show(r['value'])} ({period})"
             return f"{r['organisation_id']} in {r['iso3']}: {r['activity_type']}"
 
         old_count = Counter(tuple(r.items()) for r in old_rows)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from hmhb_dash import queries
+from hmhb_dash import indicators, queries
 from hmhb_dash.permalinks import MapView, Parsed, parse_map_view
 from hmhb_dash.schema import INCOME_GROUPS, NOT_REPORTED, STAGES
 
@@ -163,6 +163,7 @@ class Briefing:
     sources: pd.DataFrame  # what, url: every source behind what is shown
     data_version: str = ""
     notes: list[str] = field(default_factory=list)
+    reached: indicators.Total | None = None  # women reached in the countries in view, as reported
 
     @property
     def as_of_text(self) -> str:
@@ -312,6 +313,7 @@ def brief(
         spotlights=spotlights,
         sources=_sources(changes, spotlights, countries),
         data_version=data_version,
+        reached=indicators.total(tables["indicators"], countries["iso3"]),
     )
 
 

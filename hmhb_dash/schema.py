@@ -115,6 +115,32 @@ INCOME_GROUPS: dict[str, str] = {
     "UM": "Upper-middle income",
     "H": "High income",
 }
+# Indicators: numbers a source gives per country. Kinds are never added together.
+INDICATOR_KINDS: dict[str, str] = {
+    "women_reached": "Pregnant women reached",
+    "women_targeted": "Pregnant women targeted",
+    "tablets_distributed": "MMS tablets distributed",
+    "bottles_distributed": "MMS bottles distributed",
+    "tablets_planned": "MMS tablets planned",
+    "bottles_planned": "MMS bottles planned",
+}
+# HMHB's own published labels: the newer country pages' three phases and the 2021- World Map's four
+# categories. Phases 1-3 are this project's stages 2-4; categories 1-4 are stages 1-4.
+HMHB_SCHEMES: dict[str, str] = {"phase": "HMHB phase", "map_category": "HMHB World Map category"}
+HMHB_PHASES: dict[int, str] = {1: "Exploration", 2: "Initial implementation", 3: "Scale-up"}
+HMHB_MAP_CATEGORIES: dict[int, str] = {
+    1: "Impact study only",
+    2: "Exploration",
+    3: "Initial implementation",
+    4: "Scale-up",
+}
+
+
+def hmhb_stage(scheme: str, code: int) -> int:
+    """The project's stage that HMHB's phase or map category corresponds to."""
+    return int(code) + 1 if scheme == "phase" else int(code)
+
+
 # Code used for global milestones and for evidence that names no country.
 GLOBAL_ISO3 = "WLD"
 
@@ -261,6 +287,43 @@ EVIDENCE = pa.DataFrameSchema(
     name="evidence",
 )
 
+INDICATORS = pa.DataFrameSchema(
+    {
+        "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
+        "indicator": pa.Column(str, pa.Check.isin(list(INDICATOR_KINDS))),
+        "value": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "period": _text(),
+        "source_url": _url(),
+        "quote": _text(),
+        "source_date": _text(),
+        "source_note": _text(),
+        "verified": pa.Column(bool),
+    },
+    strict=True,
+    name="indicators",
+)
+
+HMHB_LABELS = pa.DataFrameSchema(
+    {
+        "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
+        "scheme": pa.Column(str, pa.Check.isin(list(HMHB_SCHEMES))),
+        "code": pa.Column("int64", pa.Check.in_range(1, 4)),
+        "label": _text(nullable=False),
+        "as_of": _text(),
+        "source_url": _url(),
+        "quote": _text(),
+    },
+    checks=[
+        pa.Check(
+            lambda df: (df["scheme"] != "phase") | (df["code"].fillna(0) <= 3),
+            name="phase code at most 3",
+        )
+    ],
+    strict=True,
+    unique=["iso3", "scheme"],
+    name="hmhb_labels",
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "countries": COUNTRIES,
     "stage_history": STAGE_HISTORY,
@@ -268,6 +331,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "organisations": ORGANISATIONS,
     "activities": ACTIVITIES,
     "evidence": EVIDENCE,
+    "indicators": INDICATORS,
+    "hmhb_labels": HMHB_LABELS,
 }
 TABLES = tuple(SCHEMAS)
 

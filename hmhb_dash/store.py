@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hmhb_dash.schema import SCHEMAS, TABLES
+from hmhb_dash.schema import SCHEMAS, TABLES, empty_table
 
 BUNDLED = "bundled"
 PROJECT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -87,7 +87,13 @@ def read_tables(root: Path, version: str | None = None) -> tuple[str, dict[str, 
     """All tables of one version (the current one by default), with the version id."""
     version = version or current_version(root)
     folder = version_dir(root, version)
-    return version, {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+    return version, {name: _read_table(folder, name) for name in TABLES}
+
+
+def _read_table(folder: Path, name: str) -> pd.DataFrame:
+    # A version published before a table existed has no file for it: that table is empty there.
+    path = folder / f"{name}.parquet"
+    return pd.read_parquet(path) if path.exists() else empty_table(name)
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:

@@ -39,6 +39,7 @@ from hmhb_dash.ingest import (
 from hmhb_dash.schema import (
     GLOBAL_ISO3,
     INCOME_GROUPS,
+    INDICATOR_KINDS,
     LIST_SEPARATOR,
     MILESTONE_KINDS,
     SCHEMAS,
@@ -127,6 +128,31 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
         "doi": "DOI, e.g. 10.1136/bmj.326.7389.571.",
         "summary": "Two or three sentences.",
         "verified": "yes if the secretariat has checked the source; no shows 'not verified'.",
+    },
+    "indicators": {
+        "iso3": "Country code from the countries sheet.",
+        "indicator": "What the number counts: "
+        + ", ".join(f"{k} ({v})" for k, v in INDICATOR_KINDS.items())
+        + ". Kinds are never added together.",
+        "value": "The number the source gives, as a whole number (47000, not '47,000' or 'over 47k'). "
+        "Empty means 'not reported'.",
+        "period": "The period or scope the number covers, in words (e.g. 2021, 'July 2022 to 2023').",
+        "source_url": "Link to the source of the number.",
+        "quote": "The source's own words giving the number (at most 200 characters).",
+        "source_date": "Date of the source as written there (text).",
+        "source_note": "Notes on the source (mirror, secondary copy, doubts).",
+        "verified": "yes if the source itself was read; no for a mirror or secondary copy.",
+    },
+    "hmhb_labels": {
+        "iso3": "Country code from the countries sheet.",
+        "scheme": "Which HMHB scheme: phase (newer country pages: 1 Exploration, 2 Initial implementation, "
+        "3 Scale-up) or map_category (2021- World Map: 1 impact study only, 2-4 the three phases).",
+        "code": "HMHB's number in that scheme: phase 1-3 or category 1-4. Phase n is the project's stage "
+        "n+1; category n is stage n.",
+        "label": "HMHB's own words for the label.",
+        "as_of": "When HMHB published it, as written there (e.g. HMHB Survey 2025).",
+        "source_url": "Link to the HMHB page.",
+        "quote": "The page's own words (at most 200 characters).",
     },
 }
 
@@ -281,6 +307,10 @@ def _write_readme(sheet, tables: dict[str, pd.DataFrame], version: str, today: d
                 allowed = "YYYY, YYYY-MM, YYYY-MM-DD or an Excel date, not in the future"
             elif is_url_column(column):
                 allowed = "http:// or https:// link"
+            elif column == "value":
+                allowed = "a whole number, 0 or more"
+            elif column == "code":
+                allowed = "1-4 (phase: 1-3)"
             elif str(spec.dtype) == "Int64":
                 allowed = "a year, 1950-2100"
             elif column in ("iso3", "hq_iso3"):

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from hmhb_dash.permalinks import parse_country
-from hmhb_dash.ui import base, country_page
+from hmhb_dash.ui import base, country_page, record_section
 
 base.require_router()
 
@@ -27,6 +27,7 @@ history, milestones, activities, evidence = (
 
 st.title(profile.name)
 country_page.stage_summary(history)
+record_section.hmhb_label_lines(iso3)
 
 with st.sidebar:
     base.country_picker(key="country_picker", label="Another country")
@@ -47,6 +48,9 @@ if not history.empty or not milestones.empty:
     st.subheader("Timeline")
     st.plotly_chart(country_page.timeline_figure(iso3), config=base.PLOTLY_CONFIG, width="stretch")
     country_page.history_table(history)
+
+st.subheader("Women reached and supplies, as reported")
+record_section.indicator_table(iso3)
 
 st.subheader("Policy status")
 country_page.milestone_table(

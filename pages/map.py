@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from hmhb_dash.ui import base, map_page
+from hmhb_dash.ui import base, map_page, record_section
 
 base.require_router()
 
@@ -16,6 +16,7 @@ map_page.map_link(view)
 map_page.map_export_menu(view)
 
 map_page.headline_metrics(view)
+st.caption(record_section.reached_caption(view))
 
 clicked = map_page.world_map(view)
 if clicked:

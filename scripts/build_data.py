@@ -18,7 +18,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hmhb_dash import schema, store  # noqa: E402
+from hmhb_dash import indicators, schema, store  # noqa: E402
 
 RAW = ROOT / "data" / "raw"
 
@@ -49,6 +49,7 @@ FACT_KINDS = {
     "commitment": "commitment",
     "investment_roadmap": "commitment",
     "hmhb_map_status": "hmhb_map",
+    "hmhb_phase": "hmhb_map",
     "hmhb_map_start_date": "hmhb_map",
     "consortium": "consortium",
     "tracker": "consortium",
@@ -277,6 +278,67 @@ def build_evidence(evidence: pd.DataFrame, organisations: pd.DataFrame) -> pd.Da
     return frame.sort_values("id").reset_index(drop=True)
 
 
+# HMHB's label text -> its code in that scheme, for notes that do not state the code.
+_PHASE = re.compile(r"\bPhase ([123])\b")
+_CATEGORY = re.compile(r"\bCategory ([1-4])\b")
+HMHB_FACT_SCHEMES = {"hmhb_phase": "phase", "hmhb_map_status": "map_category"}
+
+
+def hmhb_code(scheme: str, text: str) -> int:
+    match = (_PHASE if scheme == "phase" else _CATEGORY).search(text)
+    if not match:
+        raise SystemExit(f"country_facts.csv: no HMHB {scheme} code in {text!r}")
+    return int(match.group(1))
+
+
+def build_hmhb_labels(facts: pd.DataFrame) -> pd.DataFrame:
+    """HMHB's own label per country and scheme, from the notes that quote it."""
+    rows = []
+    for rec in facts[facts["fact_type"].isin(list(HMHB_FACT_SCHEMES))].to_dict("records"):
+        scheme = HMHB_FACT_SCHEMES[rec["fact_type"]]
+        code = hmhb_code(scheme, rec["value"])
+        names = schema.HMHB_PHASES if scheme == "phase" else schema.HMHB_MAP_CATEGORIES
+        rows.append(
+            {
+                "iso3": rec["iso3"],
+                "scheme": scheme,
+                "code": code,
+                "label": rec["quote"].removeprefix("Summary: ") if pd.notna(rec["quote"]) else names[code],
+                "as_of": rec["source_date"],
+                "source_url": rec["source_url"],
+                "quote": rec["quote"],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(schema.HMHB_LABELS.columns))
+    duplicated = frame[frame.duplicated(["iso3", "scheme"], keep=False)]
+    if not duplicated.empty:
+        codes = sorted(set(duplicated["iso3"]))
+        raise SystemExit(f"country_facts.csv: more than one HMHB label per scheme for {codes}")
+    frame = frame.sort_values(["iso3", "scheme"]).reset_index(drop=True)
+    return frame.astype({c: str for c in ("iso3", "scheme", "label", "as_of", "source_url", "quote")}).astype(
+        {"code": "int64"}
+    )
+
+
+def build_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "iso3": indicators["iso3"],
+            "indicator": indicators["indicator"],
+            "value": pd.to_numeric(indicators["value"]).astype("Int64"),
+            "period": indicators["period"],
+            "source_url": indicators["source_url"],
+            "quote": indicators["quote"],
+            "source_date": indicators["source_date"],
+            "source_note": indicators["source_note"],
+            "verified": indicators["verified"].map(yes).astype(bool),
+        }
+    )
+    for column in ("iso3", "indicator", "period", "source_url", "quote", "source_date", "source_note"):
+        frame[column] = frame[column].astype(str).replace("<NA>", pd.NA).replace("nan", pd.NA)
+    return frame.sort_values(["iso3", "indicator", "value"]).reset_index(drop=True)
+
+
 def known_sources(facts: pd.DataFrame, activities: pd.DataFrame, evidence: pd.DataFrame) -> dict:
     sources: dict[str, set[str]] = {}
     for iso3, url in zip(facts["iso3"], facts["source_url"]):
@@ -303,6 +365,8 @@ def build() -> dict[str, pd.DataFrame]:
         "organisations": organisations,
         "activities": build_activities(activities),
         "evidence": build_evidence(evidence, organisations),
+        "indicators": build_indicators(read_raw("indicators.csv")),
+        "hmhb_labels": build_hmhb_labels(facts),
     }
     for name, frame in tables.items():
         tables[name] = schema.SCHEMAS[name].validate(frame)
@@ -317,6 +381,10 @@ def main() -> None:
     store.write_tables(tables, args.out)
     for name, frame in tables.items():
         print(f"{name:15s} {len(frame):5d} rows -> {args.out / (name + '.parquet')}")
+    for line in indicators.disagreement_lines(
+        indicators.hmhb_disagreements(tables["hmhb_labels"], tables["stage_history"], tables["countries"])
+    ):
+        print("HMHB label differs:", line)
 
 
 if __name__ == "__main__":

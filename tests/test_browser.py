@@ -82,7 +82,7 @@ def test_country_page_offline_with_sources(offline_page):
     page = offline_page.page
     page.get_by_role("heading", name="Nigeria").wait_for(timeout=30_000)
     page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-    assert page.get_by_text("Initial implementation since Jan 2024").count() == 1
+    assert page.get_by_text("Scale-up since Oct 2024").count() == 1
     assert offline_page.exceptions() == 0
     assert offline_page.external == []
 

@@ -42,13 +42,13 @@ def test_whole_loop_export_edit_ingest_publish_versions_restore(root, tmp_path):
 
     book = openpyxl.load_workbook(out)
     sheet = book["stage_history"]
-    set_cell(sheet, row_of(sheet, iso3="BFA", stage=2), "since", "2022-03")
-    sheet.append(["BFA", 3, "2025", "Pilot in two districts (test).", "https://example.org/bfa"])
+    set_cell(sheet, row_of(sheet, iso3="KEN", stage=2), "since", "2022-03")
+    sheet.append(["KEN", 3, "2025", "Pilot in two districts (test).", "https://example.org/ken"])
     book.save(out)
 
     preview = run(root, "ingest", out)
     assert preview.returncode == 0
-    assert "stage: BFA Burkina Faso: Exploration -> Initial implementation since 2025" in preview.stdout
+    assert "stage: KEN Kenya: Exploration -> Initial implementation since 2025" in preview.stdout
     assert "stage_history   +1 added, -0 removed, ~1 changed" in preview.stdout
     assert store.current_version(root) == store.BUNDLED  # a preview writes nothing
 
@@ -61,7 +61,7 @@ def test_whole_loop_export_edit_ingest_publish_versions_restore(root, tmp_path):
     assert versions.returncode == 0
     assert f"* {version}" in versions.stdout and "Ada" in versions.stdout and "bundled" in versions.stdout
     log = run(root, "versions", "--log")
-    assert "publish" in log.stdout and "BFA 2->3" in log.stdout
+    assert "publish" in log.stdout and "KEN 2->3" in log.stdout
 
     restored = run(root, "restore", "bundled", "--by", "Ada")
     assert restored.returncode == 0 and store.current_version(root) == store.BUNDLED
@@ -110,7 +110,7 @@ def test_folder_of_csvs(root, tmp_path):
     import csv
 
     book = openpyxl.load_workbook(out)
-    for table in ("countries", "stage_history", "milestones", "organisations", "activities", "evidence"):
+    for table in store.TABLES:
         with open(folder / f"{table}.csv", "w", newline="", encoding="utf-8") as handle:
             csv.writer(handle).writerows(
                 ["" if v is None else v for v in row] for row in book[table].iter_rows(values_only=True)

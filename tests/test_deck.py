@@ -81,7 +81,7 @@ def test_headline_numbers_are_editable_text(wca_deck):
 def test_spotlight_and_sources_slides(wca_deck):
     prs, _ = wca_deck
     nigeria = texts(prs.slides[5])
-    assert "Initial implementation since Jan 2024" in nigeria and "Key milestones" in nigeria
+    assert "Scale-up since Oct 2024" in nigeria and "Key milestones" in nigeria
     links = [
         run.hyperlink.address
         for shape in prs.slides[7].shapes
@@ -152,3 +152,8 @@ def test_cli_rejects_bad_values(tmp_path):
     )
     assert done.returncode == 2 and "year='1066'" in done.stderr and "since='soon'" in done.stderr
     assert not (tmp_path / "x.pptx").exists()
+
+
+def test_headline_slide_states_women_reached_as_reported(wca_deck):
+    prs, briefing = wca_deck
+    assert briefing.reached.sentence() in texts(prs.slides[1])

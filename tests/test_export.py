@@ -33,7 +33,7 @@ def test_view_csv_has_date_filters_and_every_country(brief_2024):
     table = pd.read_csv(io.StringIO(text), comment="#")
     assert len(table) == len(brief_2024.status) == 24
     assert {"ISO3", "Country", "Stage", "Since", "Source"} <= set(table.columns)
-    assert table.loc[table["ISO3"] == "NGA", "Stage"].item() == "Initial implementation"
+    assert table.loc[table["ISO3"] == "NGA", "Stage"].item() == "Scale-up"
 
 
 def test_view_xlsx_opens_with_about_sheet(brief_2024):

@@ -65,6 +65,8 @@ def cell_edit(sheet: str, where: dict, column: str, value: object) -> list[tuple
 
 BFA1 = {"iso3": "BFA", "stage": 1}  # stage_history row 2 (since 2008)
 BFA2 = {"iso3": "BFA", "stage": 2}  # stage_history row 3 (since 2021-12)
+HND = {"iso3": "HND"}  # indicators row 3 (women reached, 47000)
+LAO = {"iso3": "LAO"}  # hmhb_labels row 5 (phase 1)
 
 
 def _merge(sheet) -> None:
@@ -476,15 +478,99 @@ CASES = [
         WARNING,
         errors=0,
     ),
+    # --- indicators and HMHB labels
+    Case(
+        "indicator-unknown-kind",
+        lambda: cell_edit("indicators", HND, "indicator", "women_helped"),
+        "indicators",
+        3,
+        "indicator",
+        "one of: women_reached",
+    ),
+    Case(
+        "indicator-value-in-words",
+        lambda: cell_edit("indicators", HND, "value", "over 47,000"),
+        "indicators",
+        3,
+        "value",
+        "a whole number of 0 or more",
+    ),
+    Case(
+        "indicator-negative-value",
+        lambda: cell_edit("indicators", HND, "value", -5),
+        "indicators",
+        3,
+        "value",
+        "a whole number of 0 or more",
+    ),
+    Case(
+        "indicator-unknown-country",
+        lambda: cell_edit("indicators", HND, "iso3", "XYZ"),
+        "indicators",
+        3,
+        "iso3",
+        "a code listed in the countries sheet",
+    ),
+    Case(
+        "indicator-bad-link",
+        lambda: cell_edit("indicators", HND, "source_url", "www.kirkhumanitarian.org"),
+        "indicators",
+        3,
+        "source_url",
+        "an http:// or https:// link",
+    ),
+    Case(
+        "indicator-unverified",
+        lambda: cell_edit("indicators", HND, "verified", "no"),
+        "indicators",
+        3,
+        "verified",
+        "yes once someone has checked the source",
+        WARNING,
+        errors=0,
+    ),
+    Case(
+        "hmhb-phase-beyond-three",
+        lambda: cell_edit("hmhb_labels", LAO, "code", 4),
+        "hmhb_labels",
+        5,
+        "code",
+        "a phase code 1, 2 or 3",
+    ),
+    Case(
+        "hmhb-duplicate-scheme",
+        lambda: cell_edit("hmhb_labels", {"iso3": "VNM", "scheme": "phase"}, "scheme", "map_category"),
+        "hmhb_labels",
+        12,
+        "scheme",
+        "a unique iso3 and scheme",
+    ),
+    Case(
+        "hmhb-label-differs-from-stage",
+        lambda: cell_edit("hmhb_labels", {"iso3": "BGD"}, "code", 2),
+        "hmhb_labels",
+        2,
+        "code",
+        "a label matching the project's stage for BGD",
+        WARNING,
+        errors=0,
+    ),
     Case("csv-latin-1", _latin1, "countries.csv", None, None, "read as Windows-1252", WARNING, errors=0),
-    Case("csv-missing-table", lambda: all_csvs()[:-1], "evidence", None, None, "a sheet named 'evidence'"),
+    Case(
+        "csv-missing-table",
+        lambda: [f for f in all_csvs() if f[0] != "evidence.csv"],
+        "evidence",
+        None,
+        None,
+        "a sheet named 'evidence'",
+    ),
     Case(
         "csv-ragged-row",
         lambda: all_csvs(
             stage_history=csv_bytes(csv_files()["stage_history"]) + b"FRA,1,2020,b,https://x.org,extra\n"
         ),
         "stage_history.csv",
-        39,
+        48,
         None,
         "5 columns, as in the header",
     ),

@@ -158,3 +158,20 @@ def test_link_to_this_view_reopens_the_same_view(url_path, params):
     assert links, "no link to this view"
     query = dict(parse_qsl(urlsplit(links[0]).query))
     assert query == params
+
+
+def test_country_page_shows_hmhb_label_and_the_numbers_with_sources():
+    at = run_app("country", {"country": "VNM"})
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # Markdown escapes removed
+    assert "HMHB: Phase 3 (Scale-up), HMHB Survey 2025" in text
+    at = run_app("country", {"country": "HND"})
+    numbers = next(df.value for df in at.dataframe if "value_text" in df.value.columns)
+    assert numbers[["indicator_label", "value_text"]].iloc[0].tolist() == ["Pregnant women reached", "47,000"]
+    assert numbers["source_url"].str.startswith("https://").all()
+
+
+def test_map_page_totals_women_reached_for_the_view_with_its_caveat():
+    everywhere = " ".join(c.value for c in run_app().caption)
+    assert "pregnant women reached in" in everywhere and "never added in" in everywhere
+    wca = " ".join(c.value for c in run_app("", {"region": "wca"}).caption)
+    assert "pregnant women reached in 1 country" in wca  # the DRC is the only one reporting in the region

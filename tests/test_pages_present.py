@@ -57,3 +57,9 @@ def test_slides_name_the_data_version_not_the_server_directory():
     captions = " ".join(c.value for c in at.caption)
     assert "data version bundled" in captions
     assert str(ROOT) not in captions and "|" not in captions.split("data version")[1][:20]
+
+
+def test_headline_states_women_reached_as_reported():
+    at = run_app("present", {"year": "2024"})
+    assert any("pregnant women reached in" in s.value for s in at.subheader)
+    assert any("never added in" in c.value for c in at.caption)

@@ -8,7 +8,7 @@ import functools
 
 import streamlit as st
 
-from hmhb_dash import presentation, store
+from hmhb_dash import indicators, presentation, store
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.schema import STAGES
 from hmhb_dash.ui import light_map, parts
@@ -170,6 +170,15 @@ def _present_headline(brief) -> None:
             f"{change:+d} since end of {year - 1}" if change else f"no change since end of {year - 1}"
         )
     st.header(f"{len(brief.changes)} countries moved stage since {brief.since_text}")
+    _present_reached(brief)
+
+
+def _present_reached(brief) -> None:
+    """Women reached in the countries in view, as reported, with its caveat."""
+    if brief.reached is None or brief.reached.empty:
+        return
+    st.subheader(text(brief.reached.sentence()))
+    st.caption(indicators.TOTAL_CAVEAT)
 
 
 def _present_changes(brief) -> None:
