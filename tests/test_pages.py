@@ -154,7 +154,7 @@ def test_link_to_this_view_reopens_the_same_view(url_path, params):
 
     at = run_app(url_path, params)
     assert not at.exception and not at.info, [i.value for i in at.info]
-    links = [c.value for c in at.get("code") if "/" + url_path in c.value]
+    links = [link for link in view_links(at) if "/" + url_path in link]
     assert links, "no link to this view"
     query = dict(parse_qsl(urlsplit(links[0]).query))
     assert query == params
