@@ -1,10 +1,11 @@
-"""Pure figure builders: tables in, plotly figures out (no Streamlit, no file I/O)."""
+"""Pure figure builders for the timelines: tables in, plotly figures out (no Streamlit, no file I/O).
+
+The world map and the progress chart are SVG (svgmap.py, svgchart.py), not plotly."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import orjson
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -20,18 +21,12 @@ class FrozenFigure(go.Figure):
     """A figure serialised once, for reruns that send the same figure again.
 
     Streamlit turns a figure into JSON on every rerun via `to_dict()`, which deep-copies and
-    re-cleans every GeoJSON coordinate (about 140 ms for the world map). Here the GeoJSON is
-    encoded once as an orjson fragment that plotly's JSON encoder passes through untouched, so a
-    rerun costs about 1 ms. The figure must not be modified after freezing.
+    re-validates every trace; the frozen spec is returned as is. Must not be modified after freezing.
     """
 
     def __init__(self, figure: go.Figure):
         super().__init__(figure)
-        spec = figure.to_dict()
-        for trace in spec["data"]:
-            if isinstance(trace.get("geojson"), dict):
-                trace["geojson"] = orjson.Fragment(orjson.dumps(trace["geojson"]))
-        self._frozen_spec = spec
+        self._frozen_spec = figure.to_dict()
 
     def to_dict(self) -> dict:
         return {"data": list(self._frozen_spec["data"]), "layout": dict(self._frozen_spec["layout"])}

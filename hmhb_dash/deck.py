@@ -427,7 +427,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from hmhb_dash import geo, queries, store
+    from hmhb_dash import queries, store
     from hmhb_dash.permalinks import region_slug
 
     today = dt.date.today()
@@ -448,7 +448,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"error: {notice}", file=sys.stderr)
         return 2
     briefing = brief(tables, parsed.view, today, version)
-    shapes = svgmap.build_shapes(geo.load_boundaries(store.boundaries_path()))
+    shapes = svgmap.load_shapes(store.map_shapes_path())
     data = build_deck(briefing, shapes, today)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 # The layers plotly.js reads from its base-map topology (plots/geo: coastlines, land, ocean, lakes,
 # rivers, countries, subunits). All empty: countries are drawn from our own GeoJSON instead.
@@ -32,6 +35,8 @@ OFFLINE_TOPOJSON_URL = (
 
 def load_boundaries(path: Path) -> gpd.GeoDataFrame:
     """Read data/boundaries.parquet: iso3, name, point_lon, point_lat, geometry (EPSG:4326)."""
+    import geopandas as gpd  # build steps only: the app itself reads the prebuilt map shapes
+
     return gpd.read_parquet(path)
 
 

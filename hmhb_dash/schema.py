@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from typing import TYPE_CHECKING
+
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # --- Stage model ----------------------------------------------------------------------------------
 STAGES: dict[int, str] = {
@@ -148,196 +153,235 @@ LIST_SEPARATOR = ";"
 NOT_REPORTED = "not reported"
 
 # --- Schemas ---------------------------------------------------------------------------------
-_URL = r"^https?://\S+$"
-_ISO3 = r"^[A-Z]{3}$"
-
-
-def _url(nullable: bool = False) -> pa.Column:
-    return pa.Column(str, pa.Check.str_matches(_URL), nullable=nullable)
-
-
-def _text(nullable: bool = True) -> pa.Column:
-    return pa.Column(str, nullable=nullable)
-
-
-def _list_of(allowed: tuple[str, ...] | None, pattern: str | None = None) -> pa.Column:
-    """A `;`-separated list whose every item is in `allowed` (or matches `pattern`)."""
-
-    def check(values: pd.Series) -> pd.Series:
-        def ok(cell: object) -> bool:
-            if not isinstance(cell, str):
-                return True
-            items = [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
-            if allowed is not None:
-                return all(item in allowed for item in items)
-            return all(pd.Series(items, dtype=str).str.fullmatch(pattern)) if items else True
-
-        return values.map(ok).astype(bool)
-
-    return pa.Column(str, pa.Check(check, element_wise=False, name="list items allowed"), nullable=True)
-
-
-COUNTRIES = pa.DataFrameSchema(
-    {
-        "iso3": pa.Column(str, pa.Check.str_matches(_ISO3), unique=True),
-        "name": _text(nullable=False),
-        "unicef_region": _text(),
-        "unicef_programme_region": _text(),
-        "unicef_as_of": _text(),
-        "unicef_source_url": _url(nullable=True),
-        "who_region": pa.Column(str, pa.Check.isin(list(WHO_REGION_NAMES)), nullable=True),
-        "who_as_of": _text(),
-        "who_source_url": _url(nullable=True),
-        "wb_region": _text(),
-        "wb_income": pa.Column(str, pa.Check.isin(list(INCOME_GROUPS)), nullable=True),
-        "wb_as_of": _text(),
-        "wb_source_url": _url(nullable=True),
-        "grouping_notes": _text(),
-    },
-    strict=True,
-    name="countries",
+# The table names, in the order of the workbook's sheets and the store's files.
+TABLES: tuple[str, ...] = (
+    "countries",
+    "stage_history",
+    "milestones",
+    "organisations",
+    "activities",
+    "evidence",
+    "indicators",
+    "hmhb_labels",
 )
 
-STAGE_HISTORY = pa.DataFrameSchema(
-    {
-        "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
-        "stage": pa.Column("int64", pa.Check.isin(list(STAGES))),
-        "since": pa.Column("datetime64[us]", nullable=True),
-        "since_precision": pa.Column(str, pa.Check.isin(list(DATE_PRECISIONS))),
-        "basis": _text(nullable=False),
-        "source_url": _url(),
-    },
-    strict=True,
-    unique=["iso3", "stage"],
-    name="stage_history",
-)
 
-MILESTONES = pa.DataFrameSchema(
-    {
-        "id": pa.Column(str, unique=True),
-        "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
-        "date": pa.Column("datetime64[us]", nullable=True),
-        "date_precision": pa.Column(str, pa.Check.isin(list(DATE_PRECISIONS))),
-        "kind": pa.Column(str, pa.Check.isin(list(MILESTONE_KINDS))),
-        "title": _text(nullable=False),
-        "detail": _text(),
-        "source_url": _url(),
-        "source_date": _text(),
-        "quote": _text(),
-        "source_note": _text(),
-    },
-    strict=True,
-    name="milestones",
-)
+@functools.cache
+def _schemas() -> dict[str, pa.DataFrameSchema]:
+    """The pandera schema of every table, built on first use.
 
-ORGANISATIONS = pa.DataFrameSchema(
-    {
-        "id": pa.Column(str, unique=True),
-        "name": _text(nullable=False),
-        "short_name": _text(nullable=False),
-        "type": pa.Column(str, pa.Check.isin(list(ORGANISATION_TYPES))),
-        "hq_iso3": pa.Column(str, pa.Check.str_matches(_ISO3), nullable=True),
-        "website": _url(nullable=True),
-        "relationship": _text(),
-        "source_url": _url(),
-        "verified": pa.Column(bool),
-    },
-    strict=True,
-    name="organisations",
-)
+    Built lazily: pandera costs a server about 12 MiB, and only validation (ingest, the store's
+    checks, the build) needs it, not a reader browsing the map.
+    """
+    import pandera.pandas as pa
 
-ACTIVITIES = pa.DataFrameSchema(
-    {
-        "organisation_id": _text(nullable=False),
-        "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
-        "activity_type": pa.Column(str, pa.Check.isin(list(ACTIVITY_TYPES))),
-        "start_year": pa.Column("Int64", pa.Check.in_range(1950, 2100), nullable=True),
-        "end_year": pa.Column("Int64", pa.Check.in_range(1950, 2100), nullable=True),
-        "description": _text(nullable=False),
-        "source_url": _url(),
-        "verified": pa.Column(bool),
-    },
-    checks=[
-        pa.Check(
-            lambda df: df["end_year"].isna() | df["start_year"].isna() | (df["end_year"] >= df["start_year"]),
-            name="end_year not before start_year",
-        )
-    ],
-    strict=True,
-    name="activities",
-)
+    _URL = r"^https?://\S+$"
+    _ISO3 = r"^[A-Z]{3}$"
 
-EVIDENCE = pa.DataFrameSchema(
-    {
-        "id": pa.Column(str, unique=True),
-        "title": _text(nullable=False),
-        "authors": _text(),
-        "publisher": _text(),
-        "year": pa.Column("Int64", pa.Check.in_range(1950, 2100), nullable=True),
-        "type": pa.Column(str, pa.Check.isin(list(EVIDENCE_TYPES))),
-        "topics": _list_of(TOPICS),
-        "countries": _list_of(None, pattern=_ISO3),
-        "organisation_ids": _text(),
-        "url": _url(),
-        "doi": _text(),
-        "summary": _text(),
-        "verified": pa.Column(bool),
-    },
-    strict=True,
-    name="evidence",
-)
+    def _url(nullable: bool = False) -> pa.Column:
+        return pa.Column(str, pa.Check.str_matches(_URL), nullable=nullable)
 
-INDICATORS = pa.DataFrameSchema(
-    {
-        "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
-        "indicator": pa.Column(str, pa.Check.isin(list(INDICATOR_KINDS))),
-        "value": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-        "period": _text(),
-        "source_url": _url(),
-        "quote": _text(),
-        "source_date": _text(),
-        "source_note": _text(),
-        "verified": pa.Column(bool),
-    },
-    strict=True,
-    name="indicators",
-)
+    def _text(nullable: bool = True) -> pa.Column:
+        return pa.Column(str, nullable=nullable)
 
-HMHB_LABELS = pa.DataFrameSchema(
-    {
-        "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
-        "scheme": pa.Column(str, pa.Check.isin(list(HMHB_SCHEMES))),
-        "code": pa.Column("int64", pa.Check.in_range(1, 4)),
-        "label": _text(nullable=False),
-        "as_of": _text(),
-        "source_url": _url(),
-        "quote": _text(),
-    },
-    checks=[
-        pa.Check(
-            lambda df: (df["scheme"] != "phase") | (df["code"].fillna(0) <= 3),
-            name="phase code at most 3",
-        )
-    ],
-    strict=True,
-    unique=["iso3", "scheme"],
-    name="hmhb_labels",
-)
+    def _list_of(allowed: tuple[str, ...] | None, pattern: str | None = None) -> pa.Column:
+        """A `;`-separated list whose every item is in `allowed` (or matches `pattern`)."""
 
-SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "countries": COUNTRIES,
-    "stage_history": STAGE_HISTORY,
-    "milestones": MILESTONES,
-    "organisations": ORGANISATIONS,
-    "activities": ACTIVITIES,
-    "evidence": EVIDENCE,
-    "indicators": INDICATORS,
-    "hmhb_labels": HMHB_LABELS,
+        def check(values: pd.Series) -> pd.Series:
+            def ok(cell: object) -> bool:
+                if not isinstance(cell, str):
+                    return True
+                items = [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
+                if allowed is not None:
+                    return all(item in allowed for item in items)
+                return all(pd.Series(items, dtype=str).str.fullmatch(pattern)) if items else True
+
+            return values.map(ok).astype(bool)
+
+        return pa.Column(str, pa.Check(check, element_wise=False, name="list items allowed"), nullable=True)
+
+    COUNTRIES = pa.DataFrameSchema(
+        {
+            "iso3": pa.Column(str, pa.Check.str_matches(_ISO3), unique=True),
+            "name": _text(nullable=False),
+            "unicef_region": _text(),
+            "unicef_programme_region": _text(),
+            "unicef_as_of": _text(),
+            "unicef_source_url": _url(nullable=True),
+            "who_region": pa.Column(str, pa.Check.isin(list(WHO_REGION_NAMES)), nullable=True),
+            "who_as_of": _text(),
+            "who_source_url": _url(nullable=True),
+            "wb_region": _text(),
+            "wb_income": pa.Column(str, pa.Check.isin(list(INCOME_GROUPS)), nullable=True),
+            "wb_as_of": _text(),
+            "wb_source_url": _url(nullable=True),
+            "grouping_notes": _text(),
+        },
+        strict=True,
+        name="countries",
+    )
+
+    STAGE_HISTORY = pa.DataFrameSchema(
+        {
+            "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
+            "stage": pa.Column("int64", pa.Check.isin(list(STAGES))),
+            "since": pa.Column("datetime64[us]", nullable=True),
+            "since_precision": pa.Column(str, pa.Check.isin(list(DATE_PRECISIONS))),
+            "basis": _text(nullable=False),
+            "source_url": _url(),
+        },
+        strict=True,
+        unique=["iso3", "stage"],
+        name="stage_history",
+    )
+
+    MILESTONES = pa.DataFrameSchema(
+        {
+            "id": pa.Column(str, unique=True),
+            "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
+            "date": pa.Column("datetime64[us]", nullable=True),
+            "date_precision": pa.Column(str, pa.Check.isin(list(DATE_PRECISIONS))),
+            "kind": pa.Column(str, pa.Check.isin(list(MILESTONE_KINDS))),
+            "title": _text(nullable=False),
+            "detail": _text(),
+            "source_url": _url(),
+            "source_date": _text(),
+            "quote": _text(),
+            "source_note": _text(),
+        },
+        strict=True,
+        name="milestones",
+    )
+
+    ORGANISATIONS = pa.DataFrameSchema(
+        {
+            "id": pa.Column(str, unique=True),
+            "name": _text(nullable=False),
+            "short_name": _text(nullable=False),
+            "type": pa.Column(str, pa.Check.isin(list(ORGANISATION_TYPES))),
+            "hq_iso3": pa.Column(str, pa.Check.str_matches(_ISO3), nullable=True),
+            "website": _url(nullable=True),
+            "relationship": _text(),
+            "source_url": _url(),
+            "verified": pa.Column(bool),
+        },
+        strict=True,
+        name="organisations",
+    )
+
+    ACTIVITIES = pa.DataFrameSchema(
+        {
+            "organisation_id": _text(nullable=False),
+            "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
+            "activity_type": pa.Column(str, pa.Check.isin(list(ACTIVITY_TYPES))),
+            "start_year": pa.Column("Int64", pa.Check.in_range(1950, 2100), nullable=True),
+            "end_year": pa.Column("Int64", pa.Check.in_range(1950, 2100), nullable=True),
+            "description": _text(nullable=False),
+            "source_url": _url(),
+            "verified": pa.Column(bool),
+        },
+        checks=[
+            pa.Check(
+                lambda df: (
+                    df["end_year"].isna() | df["start_year"].isna() | (df["end_year"] >= df["start_year"])
+                ),
+                name="end_year not before start_year",
+            )
+        ],
+        strict=True,
+        name="activities",
+    )
+
+    EVIDENCE = pa.DataFrameSchema(
+        {
+            "id": pa.Column(str, unique=True),
+            "title": _text(nullable=False),
+            "authors": _text(),
+            "publisher": _text(),
+            "year": pa.Column("Int64", pa.Check.in_range(1950, 2100), nullable=True),
+            "type": pa.Column(str, pa.Check.isin(list(EVIDENCE_TYPES))),
+            "topics": _list_of(TOPICS),
+            "countries": _list_of(None, pattern=_ISO3),
+            "organisation_ids": _text(),
+            "url": _url(),
+            "doi": _text(),
+            "summary": _text(),
+            "verified": pa.Column(bool),
+        },
+        strict=True,
+        name="evidence",
+    )
+
+    INDICATORS = pa.DataFrameSchema(
+        {
+            "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
+            "indicator": pa.Column(str, pa.Check.isin(list(INDICATOR_KINDS))),
+            "value": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+            "period": _text(),
+            "source_url": _url(),
+            "quote": _text(),
+            "source_date": _text(),
+            "source_note": _text(),
+            "verified": pa.Column(bool),
+        },
+        strict=True,
+        name="indicators",
+    )
+
+    HMHB_LABELS = pa.DataFrameSchema(
+        {
+            "iso3": pa.Column(str, pa.Check.str_matches(_ISO3)),
+            "scheme": pa.Column(str, pa.Check.isin(list(HMHB_SCHEMES))),
+            "code": pa.Column("int64", pa.Check.in_range(1, 4)),
+            "label": _text(nullable=False),
+            "as_of": _text(),
+            "source_url": _url(),
+            "quote": _text(),
+        },
+        checks=[
+            pa.Check(
+                lambda df: (df["scheme"] != "phase") | (df["code"].fillna(0) <= 3),
+                name="phase code at most 3",
+            )
+        ],
+        strict=True,
+        unique=["iso3", "scheme"],
+        name="hmhb_labels",
+    )
+    return {
+        "countries": COUNTRIES,
+        "stage_history": STAGE_HISTORY,
+        "milestones": MILESTONES,
+        "organisations": ORGANISATIONS,
+        "activities": ACTIVITIES,
+        "evidence": EVIDENCE,
+        "indicators": INDICATORS,
+        "hmhb_labels": HMHB_LABELS,
+    }
+
+
+def __getattr__(name: str):
+    # `schema.SCHEMAS` and `schema.COUNTRIES` etc. stay importable by name, built when first asked for.
+    if name == "SCHEMAS":
+        return _schemas()
+    if name in _SCHEMA_NAMES:
+        return _schemas()[_SCHEMA_NAMES[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_SCHEMA_NAMES = {
+    "COUNTRIES": "countries",
+    "STAGE_HISTORY": "stage_history",
+    "MILESTONES": "milestones",
+    "ORGANISATIONS": "organisations",
+    "ACTIVITIES": "activities",
+    "EVIDENCE": "evidence",
+    "INDICATORS": "indicators",
+    "HMHB_LABELS": "hmhb_labels",
 }
-TABLES = tuple(SCHEMAS)
 
 
 def empty_table(name: str) -> pd.DataFrame:
     """An empty frame with the table's columns and dtypes (for tests and empty exports)."""
-    schema = SCHEMAS[name]
+    schema = _schemas()[name]
     return pd.DataFrame({col: pd.Series(dtype=spec.dtype.type) for col, spec in schema.columns.items()})

@@ -28,7 +28,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from hmhb_dash.schema import SCHEMAS, TABLES, empty_table
+from hmhb_dash import schema
+from hmhb_dash.schema import TABLES, empty_table
 
 BUNDLED = "bundled"
 PROJECT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -59,6 +60,11 @@ def data_dir() -> Path:
 def boundaries_path(root: Path | None = None) -> Path:
     # Boundaries are not versioned data: they ship with the project, whatever the data directory.
     return PROJECT_DATA_DIR / "boundaries.parquet" if root is None else root / "boundaries.parquet"
+
+
+def map_shapes_path() -> Path:
+    """The world map's projected shapes, built from the boundaries by scripts/build_map_shapes.py."""
+    return PROJECT_DATA_DIR / "map_shapes.json"
 
 
 def _store(root: Path) -> Path:
@@ -105,7 +111,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
 def write_tables(tables: dict[str, pd.DataFrame], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name in TABLES:
-        SCHEMAS[name].validate(tables[name])
+        schema.SCHEMAS[name].validate(tables[name])
         write_table(tables[name], folder / f"{name}.parquet")
 
 

@@ -10,16 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from hmhb_dash import geo, queries
 from hmhb_dash.schema import STAGE_COLOURS, STAGES
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import shapely
 
 # Equal Earth: equal-area (no country looks bigger than it is) and pleasant to read.
 EQUAL_EARTH = "EPSG:8857"
@@ -79,6 +84,8 @@ def _ring_path(xy: np.ndarray, decimals: int) -> str | None:
 
 
 def _country_path(geometry: shapely.Geometry, to_svg, decimals: int) -> str:
+    import shapely
+
     parts = []
     for polygon in shapely.get_parts(geometry):
         for ring in (polygon.exterior, *polygon.interiors):
@@ -89,7 +96,14 @@ def _country_path(geometry: shapely.Geometry, to_svg, decimals: int) -> str:
 
 
 def build_shapes(boundaries: gpd.GeoDataFrame, width: int = MAP_WIDTH) -> MapShapes:
-    """Project the boundaries (EPSG:4326) to Equal Earth and write each country as SVG path data."""
+    """Project the boundaries (EPSG:4326) to Equal Earth and write each country as SVG path data.
+
+    A build step (scripts/build_map_shapes.py): the app reads the result from data/, so a server
+    never loads geopandas, shapely or pyproj.
+    """
+    import geopandas as gpd
+    import shapely
+
     shown = boundaries[~boundaries["iso3"].isin(LEFT_OFF_MAPS)]
     projected = shown.to_crs(EQUAL_EARTH)
     x0, y0, x1, y1 = projected.total_bounds
@@ -125,6 +139,29 @@ def build_shapes(boundaries: gpd.GeoDataFrame, width: int = MAP_WIDTH) -> MapSha
         if area < SMALL_STATE_AREA and str(iso3) in paths
     }
     return MapShapes(width, height, paths, boxes, markers)
+
+
+def save_shapes(shapes: MapShapes, path: Path) -> None:
+    """Write the shapes as compact, sorted JSON (stable bytes for the same boundaries)."""
+    record = {
+        "width": shapes.width,
+        "height": shapes.height,
+        "paths": shapes.paths,
+        "boxes": {k: list(v) for k, v in shapes.boxes.items()},
+        "markers": {k: list(v) for k, v in shapes.markers.items()},
+    }
+    path.write_text(json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def load_shapes(path: Path) -> MapShapes:
+    record = json.loads(path.read_text(encoding="utf-8"))
+    return MapShapes(
+        record["width"],
+        record["height"],
+        dict(sorted(record["paths"].items())),
+        {k: tuple(v) for k, v in sorted(record["boxes"].items())},
+        {k: tuple(v) for k, v in sorted(record["markers"].items())},
+    )
 
 
 def view_box(shapes: MapShapes, iso3s: Iterable[str], pad: float = 0.04) -> tuple[int, int, int, int]:

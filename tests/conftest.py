@@ -142,10 +142,10 @@ def offline_page(browser, app_server) -> Iterator[OfflinePage]:
 
 @pytest.fixture(scope="session")
 def shapes(bundled):
-    """The map's projected country shapes, built once."""
-    from hmhb_dash import svgmap
+    """The map's projected country shapes, as the app reads them."""
+    from hmhb_dash import store, svgmap
 
-    return svgmap.build_shapes(bundled[2])
+    return svgmap.load_shapes(store.map_shapes_path())
 
 
 @pytest.fixture(scope="session")

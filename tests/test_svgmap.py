@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from hmhb_dash import queries, svgchart, svgmap
+from hmhb_dash import queries, store, svgchart, svgmap
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 29)
@@ -52,9 +52,24 @@ def test_path_data_is_compact_relative_commands(shapes):
         assert re.fullmatch(r"(M[-\d. ]+l[-\d. ]+z)+", path), path[:60]
 
 
-def test_same_boundaries_give_the_same_shapes(bundled, shapes):
-    again = svgmap.build_shapes(bundled[2])
-    assert again.paths == shapes.paths and again.digest == shapes.digest
+def test_committed_map_shapes_are_built_from_the_boundaries(bundled, shapes, tmp_path):
+    # The app reads data/map_shapes.json; it must be what scripts/build_map_shapes.py makes now.
+    built = svgmap.build_shapes(bundled[2])
+    assert built == shapes and built.digest == shapes.digest
+    svgmap.save_shapes(built, tmp_path / "again.json")
+    assert (tmp_path / "again.json").read_bytes() == store.map_shapes_path().read_bytes()
+
+
+def test_a_reader_never_loads_the_build_and_validation_libraries():
+    # geopandas, shapely and pyproj are build steps; pandera, pycountry and openpyxl serve the
+    # steward: a server showing the map needs none of them (about 40 MiB).
+    code = (
+        "import sys, hmhb_dash.svgmap, hmhb_dash.ui.light_map, hmhb_dash.ui.map_page, hmhb_dash.ui.data_page;"
+        "heavy = {'geopandas', 'shapely', 'pyproj', 'pandera', 'pycountry', 'openpyxl'} & set(sys.modules);"
+        "print(sorted(heavy)); sys.exit(bool(heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_a_state_smaller_than_the_grid_keeps_a_shape():

@@ -83,12 +83,6 @@ def table(name: str) -> pd.DataFrame:
     return _load_table(str(store.data_dir()), data_version(), name)
 
 
-@st.cache_resource(show_spinner=False)
-def boundaries():
-    """Country shapes (GeoParquet), read once per server."""
-    return geo.load_boundaries(store.boundaries_path())
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _year_bounds(version: str, day: dt.date) -> tuple[int, int]:
     return queries.year_range(table("stage_history"), day)

@@ -6,11 +6,17 @@ import hashlib
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import admin, ingest, store, workbook
+from hmhb_dash import admin, store
+
+# ingest and workbook (pandera, pycountry, openpyxl) are imported inside the steward's functions:
+# a reader who opens this page without signing in never pays their memory.
+if TYPE_CHECKING:
+    from hmhb_dash import ingest
 from hmhb_dash.ui.base import data_version, table, today
 
 
@@ -61,6 +67,8 @@ def flash() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _workbook_bytes(root: str, version: str) -> bytes:
+    from hmhb_dash import workbook
+
     _, tables = store.read_tables(Path(root), version)
     return workbook.export_workbook(tables, version)
 
@@ -81,18 +89,23 @@ def workbook_download() -> None:
     )
 
 
-UPLOAD_LIMIT_MB = workbook.MAX_BYTES // (1024 * 1024)
+def _upload_limit_mb() -> int:
+    from hmhb_dash import workbook
+
+    return workbook.MAX_BYTES // (1024 * 1024)
 
 
 def upload_and_check() -> tuple[ingest.Result, ingest.Diff | None, str] | None:
     """The uploader; the file's report and its changes against the current data (checked once per file)."""
+    from hmhb_dash import ingest, workbook
+
     files = st.file_uploader(
         "Upload the edited workbook (.xlsx), or CSV files named after the sheets",
         type=["xlsx", "csv"],
         accept_multiple_files=True,
-        max_upload_size=UPLOAD_LIMIT_MB,
+        max_upload_size=_upload_limit_mb(),
         key=f"data_upload_{st.session_state.get('data_upload_round', 0)}",
-        help=f"At most {UPLOAD_LIMIT_MB} MB. Nothing is written until you press Publish.",
+        help=f"At most {_upload_limit_mb()} MB. Nothing is written until you press Publish.",
     )
     if not files:
         return None
@@ -107,7 +120,7 @@ def upload_and_check() -> tuple[ingest.Result, ingest.Diff | None, str] | None:
     total = sum(f.size for f in files)
     if total > workbook.MAX_BYTES:
         st.error(
-            f"The upload is {total / 1024 / 1024:.1f} MB; the limit is {UPLOAD_LIMIT_MB} MB. "
+            f"The upload is {total / 1024 / 1024:.1f} MB; the limit is {_upload_limit_mb()} MB. "
             "Nothing was read.",
             icon=":material/block:",
         )
@@ -136,6 +149,8 @@ _PROBLEM_COLUMNS = {
 
 
 def problem_report(report: ingest.Report) -> None:
+    from hmhb_dash import ingest
+
     frame = report.frame()
     # Row as text: the whole-file and whole-sheet problems have no row, shown blank rather than "None".
     frame["row"] = frame["row"].map(lambda r: "" if pd.isna(r) else str(int(r)))

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from hmhb_dash import evidence, members, queries, svgmap
+from hmhb_dash import evidence, members, queries, store, svgmap
 from hmhb_dash.registry import ASSETS
-from hmhb_dash.ui.base import boundaries, data_key, table, today, year_bounds
+from hmhb_dash.ui.base import data_key, table, today, year_bounds
 
 _ADAPTER = """
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -62,8 +62,8 @@ COUNT_TEXT = MAP_TEXT | {"aria": "World map of counts per country"}
 
 @st.cache_resource(show_spinner=False)
 def map_shapes() -> svgmap.MapShapes:
-    """The projected country paths, built once per server."""
-    return svgmap.build_shapes(boundaries())
+    """The projected country paths, read once per server."""
+    return svgmap.load_shapes(store.map_shapes_path())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
