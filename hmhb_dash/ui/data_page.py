@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from hmhb_dash import admin, ingest, store, workbook
-from hmhb_dash.ui.base import data_version, table, today
+from hmhb_dash.ui.base import data_version, escape_markdown, table, today
 
 
 @st.cache_resource(show_spinner=False)
@@ -101,7 +101,8 @@ def upload_and_check() -> tuple[ingest.Result, ingest.Diff | None, str] | None:
         # People re-upload a corrected workbook next to the first one: check the newest.
         files = workbooks[-1:]
         st.info(
-            f"Checking {files[0].name}, the last workbook added. Remove the others with their x.",
+            f"Checking {escape_markdown(files[0].name)}, the last workbook added. "
+            "Remove the others with their x.",
             icon=":material/info:",
         )
     total = sum(f.size for f in files)
