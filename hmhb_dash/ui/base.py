@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
+import os
 import runpy
 import threading
 from collections.abc import Iterable
@@ -13,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import geo, queries, store
+from hmhb_dash import admin, geo, queries, store
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.registry import page
 from hmhb_dash.safe_text import markdown as escape_markdown
@@ -54,6 +56,14 @@ def require_router() -> None:
         return
     runpy.run_path(str(APP_PATH), run_name="__main__")
     st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def report_configuration_once() -> None:
+    """Say in the server log, once per process, why a configured admin secret is not used."""
+    problem = admin.secret_problem(st.secrets, os.environ)
+    if problem:
+        logging.getLogger("hmhb_dash").warning(problem)
 
 
 def today() -> dt.date:
