@@ -369,13 +369,13 @@ def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise FileRefused(f"cannot be opened ({exc.strerror})") from None
+        raise FileRefused(f"a file that cannot be opened ({exc.strerror})") from None
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise FileRefused("is not a regular file (a device, pipe or socket)")
+            raise FileRefused("not a regular file (a device, pipe or socket)")
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise FileRefused(f"is larger than {_megabytes(limit)}")
+        raise FileRefused(f"a file larger than {_megabytes(limit)}")
     return data
 
 
@@ -396,7 +396,7 @@ def read_path(path: Path) -> RawInput:
             return _fatal(path.name, str(path), "an existing file or folder")
         return read_files([(path.name, read_bounded(path))])
     except FileRefused as exc:
-        return _fatal(path.name, f"{path} {exc}", f"a regular file of at most {_megabytes(MAX_BYTES)}")
+        return _fatal(path.name, str(exc), f"a regular file of at most {_megabytes(MAX_BYTES)}")
 
 
 def read_files(files: Sequence[tuple[str, bytes]]) -> RawInput:
