@@ -44,7 +44,7 @@ NOT_THERE = "/nonexistent/dir"
 BAD_COMMANDS = [
     (["deck", "/proc/nonexistent/x.pptx"], "does not exist"),
     (["deck", f"{NOT_THERE}/x.pptx"], "does not exist"),
-    (["deck", "{tmp}", "--no-browser"], "is a folder"),
+    (["deck", "{tmp}"], "is a folder"),
     (["deck", "{tmp}/x.pptx", "--year", "²"], "year='²' is not a year"),
     (["deck", "{tmp}/x.pptx", "--year", "9" * 5000], "is not a year"),
     (["deck", "{tmp}/x.pptx", "--since", "tomorrow"], "since='tomorrow' is not a date"),
