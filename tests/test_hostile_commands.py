@@ -134,7 +134,14 @@ def test_two_concurrent_publishes_never_lose_a_change(root, tmp_path, trial):
     processes = [command(root, "ingest", path, "--publish", "--by", path.stem) for path in (first, second)]
     outcomes = [(p.wait(timeout=180), p.stdout.read(), p.stderr.read()) for p in processes]
     codes = sorted(code for code, _, _ in outcomes)
-    assert codes == [0, 1], outcomes  # they cannot both publish: the second was checked against old data
+    log = store.publish_log(root)
+    if codes == [0, 0]:
+        # On a busy machine one may finish before the other starts: then the second was checked
+        # against the first's version (its preview showed that), which is no lost update.
+        assert [entry["action"] for entry in log] == ["publish", "publish"]
+        assert f"(was {log[0]['version']})" in "".join(out for _, out, _ in outcomes)
+        return
+    assert codes == [0, 1], outcomes  # both checked against the same version: only one may publish
     refused = next(err for code, _, err in outcomes if code == 1)
     assert "nothing was written" in refused
     _, tables = store.read_tables(root)
@@ -142,7 +149,7 @@ def test_two_concurrent_publishes_never_lose_a_change(root, tmp_path, trial):
     winner = next(path.stem for (code, _, _), path in zip(outcomes, (first, second)) if code == 0)
     assert ("First change." in bases) == (winner == "first")
     assert ("Second change." in bases) == (winner == "second")
-    assert len(store.publish_log(root)) == 1
+    assert len(log) == 1
 
 
 def test_publish_against_a_stale_version_is_refused_and_writes_nothing(root):
