@@ -21,7 +21,7 @@ def test_next_and_previous_step_through_every_slide_and_keep_the_url():
         "Sources",
     ]
     at.button(key="prev").click().run()
-    assert at.title[0].value == "Spotlight: Nigeria"
+    assert unescape_markdown(at.title[0].value) == "Spotlight: Nigeria"
 
 
 def test_headline_and_map_follow_the_filters():
