@@ -3,11 +3,12 @@
 import streamlit as st
 
 from hmhb_dash.registry import ASSETS, PAGES
-from hmhb_dash.ui.base import routing
+from hmhb_dash.ui.base import report_configuration_once, routing
 
 # A local icon: a Material or emoji favicon is fetched from the internet, which breaks offline use.
 st.set_page_config(page_title="MMS Adoption Tracker", page_icon=str(ASSETS / "favicon.png"), layout="wide")
 
+report_configuration_once()
 navigation = st.navigation(
     [
         st.Page(

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
 
 ENV_VAR = "HMHB_ADMIN_SECRET"
 SECRETS_KEY = "admin_secret"
@@ -24,18 +28,39 @@ HOW_TO_ENABLE = (
 )
 
 
-def configured_secret(secrets: Mapping | None = None, environ: Mapping[str, str] | None = None) -> str | None:
-    """The admin secret from Streamlit secrets (first) or the environment; None if unset or too short."""
+def _candidates(secrets: Mapping | None, environ: Mapping[str, str] | None) -> list[tuple[str, object]]:
+    """(where it was set, value) for Streamlit secrets first, then the environment."""
     environ = os.environ if environ is None else environ
     candidates = []
     if secrets is not None:
         # st.secrets raises when there is no secrets.toml at all.
         with contextlib.suppress(Exception):
-            candidates.append(secrets.get(SECRETS_KEY))
-    candidates.append(environ.get(ENV_VAR))
-    for value in candidates:
+            candidates.append((f"{SECRETS_KEY} in .streamlit/secrets.toml", secrets.get(SECRETS_KEY)))
+    candidates.append((f"the environment variable {ENV_VAR}", environ.get(ENV_VAR)))
+    return candidates
+
+
+def configured_secret(secrets: Mapping | None = None, environ: Mapping[str, str] | None = None) -> str | None:
+    """The admin secret from Streamlit secrets (first) or the environment; None if unset or too short."""
+    for _, value in _candidates(secrets, environ):
         if isinstance(value, str) and len(value.strip()) >= MIN_SECRET_LENGTH:
             return value.strip()
+    return None
+
+
+def secret_problem(secrets: Mapping | None = None, environ: Mapping[str, str] | None = None) -> str | None:
+    """Why a secret that is set is not used (too short, not text), or None when there is nothing to say."""
+    if configured_secret(secrets, environ) is not None:
+        return None
+    for where, value in _candidates(secrets, environ):
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            return f"The admin secret in {where} is not text, so editing data is off. Quote it."
+        return (
+            f"The admin secret in {where} has {len(value.strip())} characters; at least "
+            f"{MIN_SECRET_LENGTH} are needed, so editing data is off. Set a longer one and restart the app."
+        )
     return None
 
 
@@ -51,37 +76,58 @@ class Attempt:
     message: str
 
 
-class Throttle:
-    """Failed attempts double the wait before the next try is even checked (1 s, 2 s, 4 s ... 5 min).
+@dataclass
+class _ClientState:
+    failures: int = 0
+    locked_until: float = 0.0
 
-    One instance per server process is shared by every session, so opening new tabs does not reset it.
+
+class Throttle:
+    """Failed attempts double that client's wait before its next try is even checked (1 s, 2 s ... 5 min).
+
+    One instance per server process is shared by every session, so opening new tabs does not reset it;
+    the count is kept per client (its address), so one client's wrong passwords never lock out another.
     """
 
-    def __init__(self, free_failures: int = 2, base_s: float = 1.0, max_s: float = 300.0):
+    def __init__(
+        self, free_failures: int = 2, base_s: float = 1.0, max_s: float = 300.0, max_clients: int = 10_000
+    ):
         self.free_failures = free_failures
         self.base_s = base_s
         self.max_s = max_s
-        self.failures = 0
-        self.locked_until = 0.0
+        self.max_clients = max_clients
+        self._clients: OrderedDict[str, _ClientState] = OrderedDict()
         self._lock = threading.Lock()
+
+    def failures(self, client: str) -> int:
+        state = self._clients.get(client)
+        return state.failures if state else 0
+
+    def _state(self, client: str) -> _ClientState:
+        state = self._clients.pop(client, None) or _ClientState()
+        self._clients[client] = state  # most recently seen last
+        while len(self._clients) > self.max_clients:  # bounded memory, whatever the number of clients
+            self._clients.popitem(last=False)
+        return state
 
     def delay_after(self, failures: int) -> float:
         if failures <= self.free_failures:
             return 0.0
         return min(self.base_s * 2 ** (failures - self.free_failures - 1), self.max_s)
 
-    def attempt(self, given: str, secret: str, now: float) -> Attempt:
+    def attempt(self, given: str, secret: str, now: float, client: str = "local") -> Attempt:
         with self._lock:
-            if now < self.locked_until:
-                wait = self.locked_until - now
+            state = self._state(client)
+            if now < state.locked_until:
+                wait = state.locked_until - now
                 return Attempt(False, wait, f"Too many wrong passwords: try again in {wait:.0f} s.")
             if matches(given, secret):
-                self.failures = 0
-                self.locked_until = 0.0
+                del self._clients[client]
                 return Attempt(True, 0.0, "")
-            self.failures += 1
-            delay = self.delay_after(self.failures)
-            self.locked_until = now + delay
+            state.failures += 1
+            delay = self.delay_after(state.failures)
+            state.locked_until = now + delay
+            log.warning("Failed admin sign-in from %s (%d in a row)", client, state.failures)
             message = "Wrong password."
             if delay:
                 message += f" Wait {delay:.0f} s before the next try."

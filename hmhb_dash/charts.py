@@ -9,6 +9,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from hmhb_dash.safe_text import plotly_label
 from hmhb_dash.schema import ACTIVITY_TYPES, MILESTONE_KINDS, STAGE_COLOURS, STAGES
 
 # An empty template: the default one adds ~10 kB to every figure and we set every style we use.
@@ -30,6 +31,11 @@ class FrozenFigure(go.Figure):
 
     def to_dict(self) -> dict:
         return {"data": list(self._frozen_spec["data"]), "layout": dict(self._frozen_spec["layout"])}
+
+
+def _labels(values: pd.Series) -> list[str]:
+    """Texts from data for plotly, which would otherwise read <b>, <a href> and &...; in them."""
+    return [plotly_label(v) for v in values]
 
 
 def country_timeline(history: pd.DataFrame, milestones: pd.DataFrame, today: dt.date) -> go.Figure:
@@ -62,7 +68,7 @@ def country_timeline(history: pd.DataFrame, milestones: pd.DataFrame, today: dt.
                 y=points["kind"].map(MILESTONE_KINDS),
                 mode="markers",
                 marker=dict(size=12, color="#1a1a1a", symbol="diamond"),
-                customdata=list(zip(points["date_text"], points["title"].str.slice(0, 90))),
+                customdata=list(zip(points["date_text"], _labels(points["title"].str.slice(0, 90)))),
                 hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
                 name="Milestones",
                 showlegend=False,
@@ -96,6 +102,7 @@ def activity_timeline(rows: pd.DataFrame, current_year: int) -> go.Figure:
     """One bar per activity from its start to its end year; ongoing ones run to now and are open
     (hatched, with an arrow) so they do not read as ended this year."""
     fig = go.Figure()
+    rows = rows.assign(label=_labels(rows["label"]))
     for kind, colour in ACTIVITY_COLOURS.items():
         part = rows[rows["activity_type"] == kind]
         if part.empty:
@@ -117,7 +124,9 @@ def activity_timeline(rows: pd.DataFrame, current_year: int) -> go.Figure:
                         fgopacity=0.7,
                     ),
                 ),
-                customdata=list(zip(part["years"], part["description"].str.slice(0, 100))),
+                customdata=list(
+                    zip(part["years"], _labels(part["description"].fillna("").str.slice(0, 100)))
+                ),
                 hovertemplate=f"{kind}, %{{customdata[0]}}<br>%{{customdata[1]}}<extra>%{{y}}</extra>",
             )
         )

@@ -11,6 +11,7 @@ from unidecode import unidecode
 
 from hmhb_dash.evidence import GLOBAL, doi_url
 from hmhb_dash.queries import split_list
+from hmhb_dash.safe_text import spreadsheet_frame
 
 # Evidence type -> (RIS type, BibTeX entry type).
 REFERENCE_TYPES: dict[str, tuple[str, str]] = {
@@ -57,19 +58,10 @@ def _authors(value: object) -> list[str]:
     return split_list(value) if isinstance(value, str) else []
 
 
-def _defuse(value: object) -> object:
-    # Spreadsheets run cells that start with = + - @ as formulas: data is untrusted, so quote them.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(items: pd.DataFrame) -> bytes:
     """UTF-8 CSV (with BOM, so spreadsheet programs read accents right) of the listed items."""
     frame = items[[c for c in CSV_COLUMNS if c in items]].rename(columns=CSV_COLUMNS)
-    frame = frame.astype(object).where(frame.notna(), "")
-    for column in frame.columns:
-        frame[column] = frame[column].map(_defuse)
+    frame = spreadsheet_frame(frame.astype(object).where(frame.notna(), ""))
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 

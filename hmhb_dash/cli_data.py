@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from hmhb_dash import ingest, store, workbook
+from hmhb_dash.cli import UsageError, check_output, write_output
 
 
 def _export_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,12 +19,12 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _export(args: argparse.Namespace) -> int:
     root = store.data_dir()
+    check_output(args.out)
     try:
         version, tables = store.read_tables(root, args.version)
     except store.UnknownVersionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    args.out.write_bytes(workbook.export_workbook(tables, version))
+        raise UsageError(f"{exc} (see `python -m hmhb_dash versions`)") from None
+    write_output(args.out, workbook.export_workbook(tables, version))
     counts = ", ".join(f"{name} {len(frame)}" for name, frame in tables.items())
     print(f"wrote {args.out} (version {version}: {counts})")
     return 0
@@ -63,8 +64,10 @@ def print_diff(change: ingest.Diff, limit: int = 50) -> None:
 
 def _ingest(args: argparse.Namespace) -> int:
     if args.publish and not (args.by or "").strip():
-        print("error: --publish needs --by NAME (who publishes, for the log)", file=sys.stderr)
-        return 1
+        raise UsageError("--publish needs --by NAME (who publishes, for the log)")
+    if not (args.source.is_file() or args.source.is_dir()):
+        # Devices and pipes are refused too: reading /dev/zero or a FIFO would never end.
+        raise UsageError(f"{args.source} is not a file or folder (devices and pipes are not read)")
     root = store.data_dir()
     result = ingest.validate(workbook.read_path(args.source))
     print_report(result.report)
@@ -82,9 +85,14 @@ def _ingest(args: argparse.Namespace) -> int:
         return 0
     try:
         new = store.publish(
-            root, result.tables, by=args.by.strip(), summary=change.summary(), source_sha256=result.sha256
+            root,
+            result.tables,
+            by=args.by.strip(),
+            summary=change.summary(),
+            source_sha256=result.sha256,
+            expected_version=version,  # the version the changes above were computed against
         )
-    except store.StoreBusyError as exc:
+    except (store.StoreBusyError, store.StaleVersionError) as exc:
         print(f"error: {exc}; nothing was written", file=sys.stderr)
         return 1
     print(f"Published version {new} (was {version}).")
@@ -121,8 +129,7 @@ def _restore(args: argparse.Namespace) -> int:
     try:
         store.restore(root, args.version, by=args.by or getpass.getuser())
     except store.UnknownVersionError as exc:
-        print(f"error: {exc} (see `python -m hmhb_dash versions`)", file=sys.stderr)
-        return 1
+        raise UsageError(f"{exc} (see `python -m hmhb_dash versions`)") from None
     except store.StoreBusyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -428,8 +427,10 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from hmhb_dash import queries, store
+    from hmhb_dash.cli import UsageError, check_output, write_output
     from hmhb_dash.permalinks import region_slug
 
+    check_output(args.out)
     today = dt.date.today()
     version, tables = store.read_tables(store.data_dir())
     params: dict[str, object] = {
@@ -444,14 +445,11 @@ def _run(args: argparse.Namespace) -> int:
     years = queries.year_range(tables["stage_history"], today)
     parsed = parse_present_view(params, tables["countries"], years)
     if parsed.notices:
-        for notice in parsed.notices:
-            print(f"error: {notice}", file=sys.stderr)
-        return 2
+        raise UsageError("\n".join(parsed.notices))
     briefing = brief(tables, parsed.view, today, version)
     shapes = svgmap.load_shapes(store.map_shapes_path())
     data = build_deck(briefing, shapes, today)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data)
+    write_output(args.out, data)
     slides = len(slide_sequence(briefing)) + 1
     print(f"wrote {args.out} ({slides} slides, {len(data) // 1024} kB): {briefing.subtitle()}")
     return 0

@@ -12,6 +12,7 @@ import resvg_py
 
 from hmhb_dash import svgchart, svgmap
 from hmhb_dash.presentation import PRODUCT, STAGE_NOTE, Briefing
+from hmhb_dash.safe_text import spreadsheet_frame
 from hmhb_dash.schema import NOT_REPORTED, SCHEMAS, STAGE_MEANINGS, STAGES, TABLES
 
 # Slide resolution: a full-width 16:9 picture at about 144 dpi on a 13.33-inch slide.
@@ -36,14 +37,18 @@ VIEW_COLUMNS = {
 
 
 def view_table(status: pd.DataFrame) -> pd.DataFrame:
-    """The current view as a plain table: one row per country, missing values 'not reported'."""
+    """The current view as a plain table: one row per country, missing values 'not reported'.
+
+    Texts that would start a spreadsheet formula are quoted (safe_text.spreadsheet_cell): this table
+    goes only into the CSV and XLSX exports.
+    """
     rows = status.sort_values(["stage", "name"], ascending=[False, True])[list(VIEW_COLUMNS)]
     rows = rows.assign(
         since_text=rows["since_text"].where(rows["stage"] > 0, ""),
         basis=rows["basis"].fillna(NOT_REPORTED).where(rows["stage"] > 0, ""),
         source_url=rows["source_url"].fillna("").where(rows["stage"] > 0, ""),
     )
-    return rows.rename(columns=VIEW_COLUMNS).reset_index(drop=True)
+    return spreadsheet_frame(rows.rename(columns=VIEW_COLUMNS).reset_index(drop=True))
 
 
 def _about_rows(briefing: Briefing) -> list[tuple[str, str]]:
@@ -60,7 +65,8 @@ def _about_rows(briefing: Briefing) -> list[tuple[str, str]]:
 
 def view_csv(briefing: Briefing) -> bytes:
     """CSV of the view, with the as-of date and filters in leading comment lines."""
-    head = "".join(f"# {k}: {v}\n" for k, v in _about_rows(briefing)[:5])
+    # One line per field whatever the data holds: a line break in a region name must not start a row.
+    head = "".join(f"# {k}: {' '.join(str(v).split())}\n" for k, v in _about_rows(briefing)[:5])
     if briefing.empty:
         head += "# This selection contains no countries.\n"
     return (head + view_table(briefing.status).to_csv(index=False)).encode("utf-8")
@@ -75,7 +81,8 @@ def view_xlsx(briefing: Briefing) -> bytes:
         about.append(("Empty", "This selection contains no countries."))
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="Countries", index=False)
-        pd.DataFrame(about, columns=["Field", "Value"]).to_excel(writer, sheet_name="About", index=False)
+        about_sheet = spreadsheet_frame(pd.DataFrame(about, columns=["Field", "Value"]))
+        about_sheet.to_excel(writer, sheet_name="About", index=False)
         for sheet, widths in (("Countries", (8, 28, 10, 24, 14, 80, 60)), ("About", (20, 110))):
             for column, width in zip("ABCDEFG", widths):
                 writer.sheets[sheet].column_dimensions[column].width = width
@@ -219,7 +226,7 @@ def dataset_zip(tables: dict[str, pd.DataFrame], version: str, as_of_text: str) 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in TABLES:
-            archive.writestr(f"{name}.csv", tables[name].to_csv(index=False))
+            archive.writestr(f"{name}.csv", spreadsheet_frame(tables[name]).to_csv(index=False))
         archive.writestr("README.md", readme_text(tables, version, as_of_text))
         archive.writestr("CITATION.txt", citation(version, as_of_text) + "\n")
     return buffer.getvalue()

@@ -231,7 +231,8 @@ def to_whole(value: object, expected: str) -> int | None:
             return int(value)
         raise CellError(expected)
     text = str(value).strip()
-    if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
+    # ASCII digits, and few enough that float() stays finite (a 400-digit text would overflow).
+    if re.fullmatch(r"[+-]?[0-9]{1,15}(\.0+)?", text):
         return int(float(text))
     raise CellError(expected)
 

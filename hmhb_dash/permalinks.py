@@ -1,7 +1,8 @@
 """View state <-> URL query parameters: short readable names, strict parsing, defaults on bad input.
 
 Nothing from a URL is evaluated: every value is matched against a closed set of choices or parsed as
-a bounded integer, and anything else falls back to the default with a notice naming it.
+a bounded integer, and anything else falls back to the default with a notice naming it. Notices are
+plain text (the command line prints them); pages escape them for Markdown when they show them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from hmhb_dash.queries import parse_iso3, region_column
+from hmhb_dash.safe_text import parse_int
+from hmhb_dash.safe_text import shorten as _shown
 from hmhb_dash.schema import INCOME_GROUPS, REGION_GROUPINGS
 
 DEFAULT_GROUPING = "unicef"
@@ -90,11 +93,12 @@ def parse_map_view(params: Mapping[str, object], countries: pd.DataFrame, years:
     year = last_year
     raw = _first(params, "year")
     if raw is not None:
-        if raw.isdigit() and first_year <= int(raw) <= last_year:
-            year = int(raw)
+        parsed_year = parse_int(raw, first_year, last_year)
+        if parsed_year is not None:
+            year = parsed_year
         else:
             notices.append(
-                f"year={raw!r} is not a year from {first_year} to {last_year}; showing {last_year}."
+                f"year={_shown(raw)!r} is not a year from {first_year} to {last_year}; showing {last_year}."
             )
 
     grouping, region = _grouping_and_region(params, countries, notices)
@@ -120,8 +124,7 @@ def parse_country(params: Mapping[str, object], countries: pd.DataFrame) -> Pars
         return Parsed(None)
     iso3 = parse_iso3(raw, countries)
     if iso3 is None:
-        shown = raw if len(raw) <= 40 else raw[:40] + "..."
-        return Parsed(None, [f"No country with the code {shown!r}. Choose one from the list."])
+        return Parsed(None, [f"No country with the code {_shown(raw)!r}. Choose one from the list."])
     return Parsed(iso3)
 
 
@@ -137,10 +140,6 @@ MAP_LAYERS: dict[str, str] = {
 def value_slug(value: str) -> str:
     """'Policy and policy development' -> 'policy-and-policy-development' (topics, types in URLs)."""
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-
-
-def _shown(raw: str) -> str:
-    return raw if len(raw) <= 40 else raw[:40] + "..."
 
 
 def _choices(
@@ -267,7 +266,7 @@ def parse_evidence_view(
     first, last = years
     raw = _first(params, "years")
     if raw:
-        match = re.fullmatch(r"\s*(\d{4})\s*-\s*(\d{4})\s*", raw)
+        match = re.fullmatch(r"\s*([0-9]{4})\s*-\s*([0-9]{4})\s*", raw)
         low, high = (int(match[1]), int(match[2])) if match else (0, -1)
         if match and first <= low <= high <= last:
             span = None if (low, high) == (first, last) else (low, high)

@@ -15,6 +15,8 @@ import pandas as pd
 
 from hmhb_dash import indicators, queries
 from hmhb_dash.permalinks import MapView, Parsed, parse_map_view
+from hmhb_dash.safe_text import parse_int
+from hmhb_dash.safe_text import shorten as _short
 from hmhb_dash.schema import INCOME_GROUPS, NOT_REPORTED, STAGES
 
 # Slide kinds a presenter can choose, in their default order. Spotlights are one slide per country.
@@ -72,10 +74,6 @@ def _values(params: Mapping[str, object], name: str) -> list[str]:
     return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
 
 
-def _short(raw: str) -> str:
-    return raw if len(raw) <= 40 else raw[:40] + "..."
-
-
 def parse_present_view(
     params: Mapping[str, object], countries: pd.DataFrame, years: tuple[int, int]
 ) -> Parsed:
@@ -128,11 +126,11 @@ def parse_present_view(
     raw = params.get("step")
     raw = raw[0] if isinstance(raw, list | tuple) and raw else raw
     if raw is not None:
-        text = str(raw)
-        if text.isdigit() and 1 <= int(text) <= 99:
-            step = int(text)
+        parsed_step = parse_int(raw, 1, 99)
+        if parsed_step is not None:
+            step = parsed_step
         else:
-            notices.append(f"step={_short(text)!r} is not a slide number; showing the first slide.")
+            notices.append(f"step={_short(str(raw))!r} is not a slide number; showing the first slide.")
     return Parsed(PresentView(view, since, tuple(spotlight), parts, step), notices)
 
 

@@ -40,7 +40,18 @@ class StoreBusyError(RuntimeError):
 
 
 class UnknownVersionError(ValueError):
-    """A version id that the store does not have."""
+    """A version id that the store does not have (or has only part of)."""
+
+
+class StaleVersionError(RuntimeError):
+    """The current version is no longer the one a change was checked against."""
+
+    def __init__(self, expected: str, current: str):
+        super().__init__(
+            f"the data changed while this was being checked: it was checked against version {expected}, "
+            f"and {current} is current now; check the file again"
+        )
+        self.expected, self.current = expected, current
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,14 @@ def version_dir(root: Path, version: str) -> Path:
     if not path.is_dir():
         raise UnknownVersionError(f"no such version: {version!r}")
     return path
+
+
+def _check_complete(folder: Path, version: str) -> None:
+    """A version can be made current only if it holds its manifest (bundled has none) and every table."""
+    needed = [f"{name}.parquet" for name in TABLES] + ([] if version == BUNDLED else ["manifest.json"])
+    missing = [name for name in needed if not (folder / name).is_file()]
+    if missing:
+        raise UnknownVersionError(f"version {version!r} is incomplete (missing {', '.join(missing)})")
 
 
 def read_tables(root: Path, version: str | None = None) -> tuple[str, dict[str, pd.DataFrame]]:
@@ -172,11 +191,20 @@ def publish(
     summary: str,
     source_sha256: str = "",
     now: dt.datetime | None = None,
+    expected_version: str | None = None,
 ) -> str:
-    """Write `tables` as a new version and make it current; returns the new version id."""
+    """Write `tables` as a new version and make it current; returns the new version id.
+
+    With `expected_version` (the version the change was checked against) this is a compare-and-swap:
+    if another publish or restore got in first, StaleVersionError and nothing is written, so a change
+    computed against old data can never silently revert a newer one.
+    """
     now = now or dt.datetime.now(dt.UTC)
     store = _store(root)
     with _Lock(store / ".lock"):
+        current = current_version(root)
+        if expected_version is not None and current != expected_version:
+            raise StaleVersionError(expected_version, current)
         version = _new_version_id(now)
         staging = Path(tempfile.mkdtemp(dir=store, prefix=".staging-"))
         try:
@@ -215,8 +243,8 @@ def publish(
 
 
 def restore(root: Path, version: str, by: str, now: dt.datetime | None = None) -> None:
-    """Make an existing version current again (the bundled snapshot included)."""
-    version_dir(root, version)  # raises UnknownVersionError
+    """Make an existing, complete version current again (the bundled snapshot included)."""
+    _check_complete(version_dir(root, version), version)  # raises UnknownVersionError
     now = now or dt.datetime.now(dt.UTC)
     store = _store(root)
     store.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,9 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -354,23 +356,47 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+class FileRefused(ValueError):
+    """A path that is not read: not a regular file, or over the size limit. The message says why."""
+
+
+def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or FileRefused.
+
+    st_size is not trusted (/dev/zero and /proc files report 0): the read itself stops at the limit.
+    O_NONBLOCK keeps the open of a FIFO from waiting for a writer; it is then refused as not regular.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise FileRefused(f"a file that cannot be opened ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileRefused("not a regular file (a device, pipe or socket)")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileRefused(f"a file larger than {_megabytes(limit)}")
+    return data
+
+
 def read_path(path: Path) -> RawInput:
     """A workbook file, a CSV file, or a folder of CSV files named after the tables."""
     path = Path(path)
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
-        if not files:
-            return _fatal(path.name, path.name, "a folder holding CSV files named after the tables")
-        total = sum(p.stat().st_size for p in files)
-        if total > MAX_BYTES:
-            return _fatal(path.name, _megabytes(total), f"at most {_megabytes(MAX_BYTES)} of CSV files")
-        return read_files([(p.name, p.read_bytes()) for p in files])
-    if not path.exists():
-        return _fatal(path.name, str(path), "an existing file or folder")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        return _fatal(path.name, _megabytes(size), f"a file of at most {_megabytes(MAX_BYTES)}")
-    return read_files([(path.name, path.read_bytes())])
+    try:
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+            if not files:
+                return _fatal(path.name, path.name, "a folder holding CSV files named after the tables")
+            payload, budget = [], MAX_BYTES
+            for file in files:
+                payload.append((file.name, read_bounded(file, budget)))
+                budget -= len(payload[-1][1])
+            return read_files(payload)
+        if not path.exists():
+            return _fatal(path.name, str(path), "an existing file or folder")
+        return read_files([(path.name, read_bounded(path))])
+    except FileRefused as exc:
+        return _fatal(path.name, str(exc), f"a regular file of at most {_megabytes(MAX_BYTES)}")
 
 
 def read_files(files: Sequence[tuple[str, bytes]]) -> RawInput:

@@ -25,7 +25,7 @@ history, milestones, activities, evidence = (
     profile.evidence,
 )
 
-st.title(profile.name)
+st.title(base.escape_markdown(profile.name))
 country_page.stage_summary(history)
 record_section.hmhb_label_lines(iso3)
 
@@ -36,8 +36,9 @@ with st.sidebar:
 
 if not profile.has_records:
     st.info(
-        f"No recorded MMS activity for {profile.name} in this dataset. If you know of MMS "
-        "studies, policy work or delivery here, the secretariat can add it with its source.",
+        f"No recorded MMS activity for {base.escape_markdown(profile.name)} in this dataset. "
+        "If you know of MMS studies, policy work or delivery here, the secretariat can add it "
+        "with its source.",
         icon=":material/info:",
     )
 

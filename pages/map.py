@@ -10,7 +10,7 @@ parsed = map_page.map_view_from_url()
 view = map_page.map_filters(parsed)
 
 st.title("MMS adoption by country")
-st.caption(f"{map_page.filter_caption(view)}. {base.ATTRIBUTION}")
+st.caption(f"{base.escape_markdown(map_page.filter_caption(view))}. {base.ATTRIBUTION}")
 base.show_notices(parsed)
 map_page.map_link(view)
 map_page.map_export_menu(view)

@@ -94,12 +94,12 @@ def test_publish_needs_a_name(root, tmp_path):
     out = tmp_path / "data.xlsx"
     run(root, "export-workbook", out)
     done = run(root, "ingest", out, "--publish")
-    assert done.returncode == 1 and "--by" in done.stderr
+    assert done.returncode == 2 and "--by" in done.stderr
 
 
-def test_restore_unknown_version_exits_1(root):
+def test_restore_unknown_version_exits_2(root):
     done = run(root, "restore", "no-such-version")
-    assert done.returncode == 1 and "no such version" in done.stderr
+    assert done.returncode == 2 and "no such version" in done.stderr
 
 
 def test_folder_of_csvs(root, tmp_path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
+import os
 import runpy
 import threading
 from collections.abc import Iterable
@@ -13,9 +15,11 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import geo, queries, store
+from hmhb_dash import admin, geo, queries, store
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.registry import page
+from hmhb_dash.safe_text import markdown as escape_markdown
+from hmhb_dash.safe_text import markdown_link
 from hmhb_dash.schema import INCOME_GROUPS, NOT_REPORTED, REGION_GROUPINGS
 from hmhb_dash.ui import parts
 
@@ -52,6 +56,14 @@ def require_router() -> None:
         return
     runpy.run_path(str(APP_PATH), run_name="__main__")
     st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def report_configuration_once() -> None:
+    """Say in the server log, once per process, why a configured admin secret is not used."""
+    problem = admin.secret_problem(st.secrets, os.environ)
+    if problem:
+        logging.getLogger("hmhb_dash").warning(problem)
 
 
 def today() -> dt.date:
@@ -112,8 +124,9 @@ PLOTLY_CONFIG = geo.plotly_config()
 
 
 def show_notices(parsed: Parsed) -> None:
+    # Notices quote what the URL held: shown as literal text, never as Markdown.
     for notice in parsed.notices:
-        st.info(notice, icon=":material/info:")
+        st.info(escape_markdown(notice), icon=":material/info:")
 
 
 def write_params(params: dict[str, str], keep: Iterable[str] = ()) -> None:
@@ -126,7 +139,10 @@ def write_params(params: dict[str, str], keep: Iterable[str] = ()) -> None:
 
 def country_page_link(iso3: str, name: str) -> None:
     st.page_link(
-        str(page("country").path), label=name, query_params={"country": iso3}, icon=":material/arrow_forward:"
+        str(page("country").path),
+        label=escape_markdown(name),
+        query_params={"country": iso3},
+        icon=":material/arrow_forward:",
     )
 
 
@@ -136,10 +152,7 @@ def go_to_country(iso3: str) -> None:
 
 def source_link(url: object, label: str = "source") -> str:
     """Markdown link for a source URL; only http(s) is ever rendered as a link."""
-    if isinstance(url, str) and url.startswith(("http://", "https://")):
-        safe = url.replace(")", "%29").replace(" ", "%20")
-        return f"[{label}]({safe})"
-    return NOT_REPORTED
+    return markdown_link(label, url) or NOT_REPORTED
 
 
 def text(value: object) -> str:
@@ -147,13 +160,6 @@ def text(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
         return NOT_REPORTED
     return escape_markdown(str(value))
-
-
-def escape_markdown(value: str) -> str:
-    # Data is untrusted: stop titles from becoming links, headings or HTML in Markdown.
-    for char in "\\`*_{}[]()#+-.!|<>$~":
-        value = value.replace(char, "\\" + char)
-    return value
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -215,7 +221,7 @@ def counted(counts: dict[str, int], label=str):
 
 def library_link(url_path: str, label: str, params: dict[str, str], icon: str) -> None:
     """A link from the country page into the evidence library or the members page."""
-    st.page_link(str(page(url_path).path), label=label, query_params=params, icon=icon)
+    st.page_link(str(page(url_path).path), label=escape_markdown(label), query_params=params, icon=icon)
 
 
 ALL_REGIONS = ""  # the "All regions" choice (None would show as an empty selectbox)

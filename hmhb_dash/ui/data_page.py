@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,18 +13,30 @@ import pandas as pd
 import streamlit as st
 
 from hmhb_dash import admin, store
+from hmhb_dash.ui.base import data_version, escape_markdown, table, today
 
 # ingest and workbook (pandera, pycountry, openpyxl) are imported inside the steward's functions:
 # a reader who opens this page without signing in never pays their memory.
 if TYPE_CHECKING:
     from hmhb_dash import ingest
-from hmhb_dash.ui.base import data_version, table, today
 
 
 @st.cache_resource(show_spinner=False)
 def _admin_throttle() -> admin.Throttle:
     # One per server process, shared by every session: a new tab does not reset the wait.
     return admin.Throttle()
+
+
+def _client() -> str:
+    """Who is signing in, for the throttle: the connection's address.
+
+    Streamlit gives no address for localhost (and none in tests): each session is then its own client,
+    which only the machine's own user can exploit.
+    """
+    address = st.context.ip_address
+    if isinstance(address, str) and address:  # AppTest gives a stand-in object, not an address
+        return address
+    return "session " + st.session_state.setdefault("admin_client", secrets.token_hex(8))
 
 
 def _fingerprint(secret: str) -> str:
@@ -34,7 +47,11 @@ def admin_signed_in() -> bool:
     """The admin sign-in: explains how to enable editing when no secret is configured."""
     secret = admin.configured_secret(st.secrets, os.environ)
     if secret is None:
-        st.info(admin.HOW_TO_ENABLE, icon=":material/lock:")
+        problem = admin.secret_problem(st.secrets, os.environ)
+        if problem:
+            st.warning(problem, icon=":material/lock:")
+        else:
+            st.info(admin.HOW_TO_ENABLE, icon=":material/lock:")
         return False
     # The session remembers a hash of the secret, so changing the secret signs everyone out.
     if st.session_state.get("admin_ok") == _fingerprint(secret):
@@ -43,7 +60,7 @@ def admin_signed_in() -> bool:
         password = st.text_input("Admin password", type="password", key="admin_password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        attempt = _admin_throttle().attempt(password or "", secret, time.monotonic())
+        attempt = _admin_throttle().attempt(password or "", secret, time.monotonic(), _client())
         if attempt.ok:
             st.session_state["admin_ok"] = _fingerprint(secret)
             st.rerun()
@@ -114,7 +131,8 @@ def upload_and_check() -> tuple[ingest.Result, ingest.Diff | None, str] | None:
         # People re-upload a corrected workbook next to the first one: check the newest.
         files = workbooks[-1:]
         st.info(
-            f"Checking {files[0].name}, the last workbook added. Remove the others with their x.",
+            f"Checking {escape_markdown(files[0].name)}, the last workbook added. "
+            "Remove the others with their x.",
             icon=":material/info:",
         )
     total = sum(f.size for f in files)
@@ -236,8 +254,16 @@ def publish_controls(result: ingest.Result, change: ingest.Diff, checked_against
         if not name.strip():
             st.caption("Enter your name to publish.")
         return
-    root = store.data_dir()
-    if store.current_version(root) != checked_against:
+    try:
+        version = store.publish(
+            store.data_dir(),
+            result.tables,
+            by=name.strip(),
+            summary=change.summary(),
+            source_sha256=result.sha256,
+            expected_version=checked_against,
+        )
+    except store.StaleVersionError:
         st.warning(
             "Someone published while you were reviewing. The changes above were recomputed against the "
             "new data: check them and publish again.",
@@ -245,10 +271,6 @@ def publish_controls(result: ingest.Result, change: ingest.Diff, checked_against
         )
         st.session_state.pop("data_check", None)
         return
-    try:
-        version = store.publish(
-            root, result.tables, by=name.strip(), summary=change.summary(), source_sha256=result.sha256
-        )
     except store.StoreBusyError:
         st.error("Someone else is publishing right now: nothing was written. Try again in a minute.")
         return

@@ -299,7 +299,7 @@ def _country_links(codes: list[str]) -> None:
         with columns[i % 4]:
             st.page_link(
                 str(page("country").path),
-                label=names.get(code, code),
+                label=escape_markdown(names.get(code, code)),
                 query_params={"country": code},
                 icon=":material/flag:",
             )
@@ -327,7 +327,7 @@ def evidence_detail(item_id: str | None) -> None:
         st.markdown(f"**Summary:** {text(item['summary'])}")
         links = [] if item["url"] == item["doi_link"] else [source_link(item["url"], "source")]
         if isinstance(item["doi_link"], str):
-            links.append(source_link(item["doi_link"], "DOI " + escape_markdown(str(item["doi"]))))
+            links.append(source_link(item["doi_link"], f"DOI {item['doi']}"))
         st.markdown("**Link:** " + " · ".join(links))
         if item["country_codes"]:
             st.markdown("**Countries**")

@@ -15,6 +15,7 @@ from hmhb_dash.ui import light_map, parts
 from hmhb_dash.ui.base import (
     data_key,
     data_version,
+    escape_markdown,
     go_to_country,
     region_and_income,
     source_link,
@@ -137,7 +138,7 @@ def present_slide(view, slide) -> None:
     """One slide of the presentation, in large type."""
     key = dataclasses.replace(view, step=1)
     brief = briefing(view)
-    st.title(slide.title)
+    st.title(escape_markdown(slide.title))
     if slide.kind == "headline":
         _present_headline(brief)
     elif slide.kind == "map":
@@ -150,7 +151,7 @@ def present_slide(view, slide) -> None:
         _present_spotlight(next(s for s in brief.spotlights if s.iso3 == slide.iso3))
     elif slide.kind == "sources":
         _present_sources(brief)
-    st.caption(brief.subtitle())
+    st.caption(escape_markdown(brief.subtitle()))
 
 
 def _present_headline(brief) -> None:
