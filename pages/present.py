@@ -1,7 +1,5 @@
 """Presentation: a projector-ready sequence of slides for the current view, stepped with next/previous."""
 
-import streamlit as st
-
 from hmhb_dash import presentation
 from hmhb_dash.ui import base, present_page
 

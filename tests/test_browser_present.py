@@ -79,10 +79,9 @@ def test_clicker_and_keyboard_keys_step_the_slides_and_escape_leaves(offline_pag
 
 def test_slides_fit_the_projector_without_scrolling(offline_page):
     page = offline_page.page
-    # The map slide (step 2) is left out: its picture has a fixed height of its own.
     for width, height in ((1920, 1080), (1366, 768)):
         page.set_viewport_size({"width": width, "height": height})
-        for step in (1, 3, 4, 5, 6):
+        for step in range(1, 7):
             offline_page.open(f"/present?year=2024&region=wca&country=NGA&step={step}")
             page.locator("h1").first.wait_for(timeout=60_000)
             scroll, client = page.evaluate(

@@ -12,7 +12,7 @@ from hmhb_dash import indicators, presentation, store
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.registry import page
 from hmhb_dash.schema import STAGES
-from hmhb_dash.ui import light_map, parts
+from hmhb_dash.ui import light_map, parts, slide_keys
 from hmhb_dash.ui.base import (
     data_key,
     data_version,
@@ -24,7 +24,6 @@ from hmhb_dash.ui.base import (
     today,
     year_bounds,
 )
-from hmhb_dash.ui import slide_keys
 
 
 def present_view_from_url() -> Parsed:
@@ -149,7 +148,8 @@ def leave(view) -> None:
 def _present_trend(version: str, view, day: dt.date) -> str:
     from hmhb_dash import export
 
-    return export.trend_svg(_briefing(version, view, day), captioned=False, width=1280, height=560)
+    # Wide enough that, scaled to the screen width, the chart leaves room for the title and controls.
+    return export.trend_svg(_briefing(version, view, day), captioned=False, width=1600, height=560)
 
 
 def _present_map(view) -> None:

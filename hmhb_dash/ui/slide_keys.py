@@ -67,11 +67,11 @@ _CSS = """
 html { font-size: clamp(14px, calc(0.65vw + 0.95vh), 24px); }
 [data-testid="stHeader"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 2.5rem 1rem 2.5rem; max-width: none; }
+/* The light map's own height limit (a CSS variable it reads through its shadow root). */
+[data-testid="stMain"] { --hmhb-max-height: 52vh; }
 """
 
-_COMPONENT = st.components.v2.component(
-    "mms_slide_keys", html="", css=_CSS, js=_JS, isolate_styles=False
-)
+_COMPONENT = st.components.v2.component("mms_slide_keys", html="", css=_CSS, js=_JS, isolate_styles=False)
 
 
 def slide_keys(key: str = "slide_keys") -> str | None:
