@@ -300,7 +300,7 @@ def _changes_slide(slide, briefing: Briefing) -> None:
         WIDTH - 2 * MARGIN,
         ["Country", "From", "To", "Since", "What moved it"],
         rows,
-        [0.13, 0.15, 0.15, 0.1, 0.47],
+        [0.12, 0.17, 0.17, 0.1, 0.44],
         size=13 if len(rows) > 5 else 15,
     )
     if len(changes) > MAX_CHANGE_ROWS:

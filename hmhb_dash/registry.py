@@ -16,6 +16,7 @@ class PageSpec:
     icon: str
     url_path: str  # "" for the default page, which Streamlit serves at /
     default: bool = False
+    fullscreen: bool = False  # shown without sidebar and page list (the page keeps its own way back)
 
     @property
     def path(self) -> Path:
@@ -27,9 +28,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("country.py", "Country", ":material/flag:", "country"),
     PageSpec("evidence.py", "Evidence library", ":material/menu_book:", "evidence"),
     PageSpec("members.py", "Who does what", ":material/groups:", "members"),
-    PageSpec("present.py", "Presentation", ":material/slideshow:", "present"),
+    PageSpec("present.py", "Presentation", ":material/slideshow:", "present", fullscreen=True),
     PageSpec("data.py", "Data", ":material/database:", "data"),
 )
+
+
+FULLSCREEN = frozenset(p.url_path for p in PAGES if p.fullscreen)
 
 
 def page(url_path: str) -> PageSpec:

@@ -42,32 +42,30 @@ if not profile.has_records:
         icon=":material/info:",
     )
 
-st.subheader("Groupings")
-country_page.groupings_table(profile.groupings)
-
+st.header("Stage history")
+country_page.history_story(history)
 if not history.empty or not milestones.empty:
-    st.subheader("Timeline")
     st.plotly_chart(country_page.timeline_figure(iso3), config=base.PLOTLY_CONFIG, width="stretch")
-    country_page.history_table(history)
 
-st.subheader("Women reached and supplies, as reported")
+st.header("Women reached and supplies, as reported")
 record_section.indicator_table(iso3)
 
-st.subheader("Policy status")
-country_page.milestone_table(
-    profile.policy,
-    key="policy",
-    empty="No national policy, guideline, EML or manufacturing fact recorded.",
+st.header("Policy status")
+country_page.milestone_story(
+    profile.policy, empty="No national policy, guideline, EML or manufacturing fact recorded."
 )
 
-st.subheader("Milestones")
-country_page.milestone_table(milestones, key="milestones", empty="No milestones recorded.")
+st.header("Milestones")
+country_page.milestone_story(milestones, empty="No milestones recorded.")
 
-st.subheader("Organisations active here")
+st.header("Groupings")
+country_page.groupings_table(profile.groupings)
+
+st.header("Organisations active here")
 country_page.activity_table(activities)
 base.library_link("members", "Who does what, in every country", {}, ":material/groups:")
 
-st.subheader("Evidence from this country")
+st.header("Evidence from this country")
 country_page.evidence_table(evidence)
 base.library_link(
     "evidence", f"All evidence naming {profile.name}", {"country": iso3}, ":material/menu_book:"

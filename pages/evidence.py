@@ -26,6 +26,6 @@ if results.empty:
 evidence_page.evidence_results_table(results, query)
 evidence_page.evidence_detail(view.item)
 
-st.subheader("Download this list")
+st.header("Download this list")
 st.caption("Each file carries every item's source link (and DOI link where there is one).")
 evidence_page.evidence_downloads(query, len(results))

@@ -25,8 +25,8 @@ st.caption(map_page.map_caption(view.layer))
 
 base.country_picker(key="map_country_picker")
 
-st.subheader("Countries per stage over time")
+st.header("Countries per stage over time")
 map_page.over_time_chart(view)
 
-st.subheader("Countries with a recorded stage")
+st.header("Countries with a recorded stage")
 map_page.stage_table(map_page.map_country_table(view), key="map_table")

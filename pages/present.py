@@ -1,7 +1,5 @@
 """Presentation: a projector-ready sequence of slides for the current view, stepped with next/previous."""
 
-import streamlit as st
-
 from hmhb_dash import presentation
 from hmhb_dash.ui import base, present_page
 
@@ -12,7 +10,7 @@ base.show_notices(parsed)
 view = present_page.present_setup(parsed)
 slides = presentation.slide_sequence(present_page.briefing(view))
 
-step = present_page.present_nav(view, len(slides))
+step, link_place = present_page.present_nav(view, len(slides))
 
 view = presentation.PresentView(view.map, view.since, view.countries, view.parts, step)
 countries = base.table("countries")
@@ -21,5 +19,5 @@ base.write_params(params)
 
 present_page.present_slide(view, slides[step - 1])
 
-with st.expander("Link to this slide", icon=":material/link:"):
+with link_place.popover("Link", icon=":material/link:"):
     base.copy_link(params, "present")

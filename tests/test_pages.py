@@ -76,16 +76,24 @@ def test_map_widget_change_updates_url():
 
 @pytest.mark.parametrize("iso3", ["BGD", "NGA", "IDN"])
 def test_country_page_tells_the_story_with_dates_and_sources(iso3):
+    import re
+
+    from hmhb_dash import queries, store
+
     at = run_app("country", {"country": iso3})
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
-    assert "Stage:" in text and "source" in text
-    tables = [df.value for df in at.dataframe]
-    # The milestones table is the last of those with a kind column (policy facts come first).
-    milestones = [t for t in tables if "kind_label" in t.columns][-1]
-    assert len(milestones) >= 3
-    assert milestones["source_url"].str.startswith(("http://", "https://")).all()
-    assert (milestones["date_text"] != "not reported").sum() >= 2
+    assert "Stage:" in text
+    _, tables = store.read_tables(store.data_dir())
+    profile = queries.country_profile(tables, iso3)
+    # Every milestone is told as text with its date, its source's words and a real link.
+    blocks = [m.value for m in at.markdown if " · " in m.value and "Source" in m.value]
+    assert len(blocks) == len(profile.milestones) + len(profile.policy) >= 3
+    assert all(re.search(r"\[Source\\: [^\]]+\]\(https?://", b) for b in blocks)
+    assert sum("> “" in b for b in blocks) >= 2
+    # The stage history as sentences; the grids left are the ones people sort (groupings, evidence).
+    assert text.count("reached **") == len(profile.history)
+    assert not any("kind_label" in df.value.columns for df in at.dataframe)
     assert at.get("plotly_chart"), "timeline chart"
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import charts, members, queries, store
+from hmhb_dash import charts, members, queries, store, story
 from hmhb_dash.schema import NOT_REPORTED
 from hmhb_dash.ui.base import data_key, empty_note, source_link, table, text, today, verified_mark
 
@@ -37,43 +37,22 @@ def groupings_table(groupings: pd.DataFrame) -> None:
     )
 
 
-def history_table(history: pd.DataFrame) -> None:
+def history_story(history: pd.DataFrame) -> None:
+    """The stage history as sentences, oldest first, each with its source."""
     if history.empty:
+        empty_note("No stage recorded.")
         return
-    st.dataframe(
-        history[["since_text", "stage_label", "basis", "source_url"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "since_text": "Since",
-            "stage_label": "Stage",
-            "basis": st.column_config.TextColumn("Basis", width="large"),
-            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
-        },
-    )
+    st.markdown("\n".join(f"- {line}" for line in story.history_sentences(history)))
 
 
-def milestone_table(milestones: pd.DataFrame, key: str, empty: str) -> None:
+def milestone_story(milestones: pd.DataFrame, empty: str) -> None:
+    """Milestones as text, oldest first: date, what happened, the source's own words, a link to it."""
     if milestones.empty:
         empty_note(empty)
         return
-    rows = milestones.assign(
-        note=milestones["source_note"].fillna(""), quote=milestones["quote"].fillna(NOT_REPORTED)
-    )
-    st.dataframe(
-        rows[["date_text", "kind_label", "title", "quote", "source_url", "note"]],
-        hide_index=True,
-        width="stretch",
-        key=key,
-        column_config={
-            "date_text": "Date",
-            "kind_label": "Kind",
-            "title": st.column_config.TextColumn("What happened", width="large"),
-            "quote": st.column_config.TextColumn("In the source's words", width="medium"),
-            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
-            "note": st.column_config.TextColumn("Source note"),
-        },
-    )
+    for block in story.milestone_blocks(milestones):
+        with st.container(border=True):
+            st.markdown(block)
 
 
 def activity_table(activities: pd.DataFrame) -> None:

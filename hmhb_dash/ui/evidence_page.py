@@ -313,7 +313,7 @@ def evidence_detail(item_id: str | None) -> None:
         st.caption("Click a row to see the item's details, its countries and related items.")
         return
     with st.container(border=True):
-        st.markdown(f"#### {text(item['title'])}")
+        st.markdown(f"## {text(item['title'])}")
         if not item["verified"]:
             st.warning("Not verified: the tracker could not confirm this item against its source.")
         year = NOT_REPORTED if pd.isna(item["year"]) else str(int(item["year"]))

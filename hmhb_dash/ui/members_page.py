@@ -183,7 +183,7 @@ def org_detail(org_id: str | None) -> None:
     countries = table("countries")
     names = dict(zip(countries["iso3"], countries["name"]))
     with st.container(border=True):
-        st.markdown(f"#### {text(org['name'])} ({text(org['short_name'])})")
+        st.markdown(f"## {text(org['name'])} ({text(org['short_name'])})")
         hq = org["hq_iso3"]
         st.markdown(
             f"**Type:** {text(org['type'])} · **Headquarters:** "

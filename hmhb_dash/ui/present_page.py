@@ -10,8 +10,9 @@ import streamlit as st
 
 from hmhb_dash import indicators, presentation, store
 from hmhb_dash.permalinks import MapView, Parsed
+from hmhb_dash.registry import page
 from hmhb_dash.schema import STAGES
-from hmhb_dash.ui import light_map, parts
+from hmhb_dash.ui import light_map, parts, slide_keys
 from hmhb_dash.ui.base import (
     data_key,
     data_version,
@@ -91,15 +92,26 @@ def _go_to_step(step: int) -> None:
     st.query_params["step"] = str(step)
 
 
-def present_nav(view, count: int) -> int:
-    """Previous / next buttons (also the Left / Right keys); returns the 1-based slide shown."""
+def present_nav(view, count: int):
+    """Previous / next buttons, clicker and keyboard keys, and the way out.
+
+    Returns the slide shown and a place in the same row for the link to it.
+
+    PageDown, Space, Right and Down step forward; PageUp, Left and Up step back; Escape leaves.
+    """
     step = min(max(view.step, 1), max(count, 1))
-    back, where, forward, menu = st.columns([2, 5, 2, 2], vertical_alignment="center")
+    pressed = slide_keys.slide_keys(key="present_keys")
+    if pressed == "leave":
+        leave(view)
+    elif pressed == "next":
+        step = min(step + 1, count)
+    elif pressed == "previous":
+        step = max(step - 1, 1)
+    back, forward, where, menu, link, out = st.columns([2, 2, 6, 2, 2, 2], vertical_alignment="center")
     back.button(
         "Previous",
         icon=":material/arrow_back:",
         disabled=step <= 1,
-        shortcut="Left",
         key="prev",
         on_click=_go_to_step,
         args=(step - 1,),
@@ -108,22 +120,37 @@ def present_nav(view, count: int) -> int:
         "Next",
         icon=":material/arrow_forward:",
         disabled=step >= count,
-        shortcut="Right",
         key="next",
         on_click=_go_to_step,
         args=(step + 1,),
     )
-    where.caption(f"Slide {step} of {count} · {presentation.PRODUCT}")
+    where.caption(f"Slide {step} of {count} · PageDown, Space or → next · PageUp or ← back · Esc leaves")
     with menu:
         export_menu(view, key="present_export")
-    return step
+    out.page_link(
+        str(page("").path),
+        label="Leave",
+        icon=":material/close:",
+        query_params=_map_params(view),
+    )
+    return step, link
+
+
+def _map_params(view) -> dict[str, str]:
+    return view.map.to_params(table("countries"), year_bounds()[1])
+
+
+def leave(view) -> None:
+    """Back to the world map, showing the same year and filters."""
+    st.switch_page(str(page("").path), query_params=_map_params(view))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _present_trend(version: str, view, day: dt.date) -> str:
     from hmhb_dash import export
 
-    return export.trend_svg(_briefing(version, view, day), captioned=False, width=1280, height=560)
+    # Wide enough that, scaled to the screen width, the chart leaves room for the title and controls.
+    return export.trend_svg(_briefing(version, view, day), captioned=False, width=1600, height=560)
 
 
 def _present_map(view) -> None:
@@ -165,12 +192,12 @@ def _present_headline(brief) -> None:
     cards += [(STAGES[s], int(counts.loc[s, "now"]), int(counts.loc[s, "change"])) for s in STAGES if s > 0]
     year = brief.view.map.year
     for column, (label, now, change) in zip(st.columns(len(cards)), cards):
-        column.markdown(f"# {now}")
-        column.markdown(f"#### {label}")
+        column.markdown(f"## {now}\n### {label}")
         column.markdown(
             f"{change:+d} since end of {year - 1}" if change else f"no change since end of {year - 1}"
         )
-    st.header(f"{len(brief.changes)} countries moved stage since {brief.since_text}")
+    moved = len(brief.changes)
+    st.header(f"{moved} {'country' if moved == 1 else 'countries'} moved stage since {brief.since_text}")
     _present_reached(brief)
 
 
@@ -186,10 +213,14 @@ def _present_changes(brief) -> None:
     if brief.changes.empty:
         st.header(f"No country in view changed stage between {brief.since_text} and {brief.as_of_text}.")
         return
+    lines = []
     for row in brief.changes.head(8).itertuples():
-        st.subheader(f"{text(row.name)}: {text(row.stage_label_before)} → {text(row.stage_label)}")
-        lines = [f"- {text(move)}" for move in row.moves[:2]] or [f"- {text(row.basis)}"]
-        st.markdown("\n".join(lines) + f" ({source_link(row.source_url)})")
+        what = row.moves[0] if row.moves else row.basis
+        lines.append(
+            f"- **{text(row.name)}**: {text(row.stage_label_before)} → **{text(row.stage_label)}**. "
+            f"{text(what)} ({source_link(row.source_url)})"
+        )
+    st.markdown("\n".join(lines))
     if len(brief.changes) > 8:
         st.markdown("Also moved: " + ", ".join(text(n) for n in brief.changes["name"].iloc[8:]))
 
@@ -197,8 +228,7 @@ def _present_changes(brief) -> None:
 def _present_spotlight(spot) -> None:
     status = f"{spot.stage_label} since {spot.since_text}" if spot.since_text else spot.stage_label
     st.header(text(status))
-    st.markdown(f"#### {text(spot.basis)}")
-    st.markdown(source_link(spot.source_url))
+    st.markdown(f"{text(spot.basis)} ({source_link(spot.source_url)})")
     left, right = st.columns([2, 3])
     left.subheader("Stage history")
     left.markdown(
@@ -216,9 +246,11 @@ def _present_spotlight(spot) -> None:
 
 
 def _present_sources(brief) -> None:
-    st.markdown(
-        "\n".join(f"- {text(r.what)}: {source_link(r.url, 'link')}" for r in brief.sources.itertuples())
-    )
+    lines = [f"- {text(r.what)}: {source_link(r.url, 'link')}" for r in brief.sources.itertuples()]
+    half = (len(lines) + 1) // 2 if len(lines) > 8 else len(lines)  # two columns keep a long list on screen
+    for column, part in zip(st.columns(2), (lines[:half], lines[half:])):
+        if part:
+            column.markdown("\n".join(part))
 
 
 # Exports are built only when a download is clicked (st.download_button runs the callable then).
