@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
+
+from hmhb_dash.schema import NOT_REPORTED
 
 # CommonMark lets any ASCII punctuation be backslash-escaped. Escaping all of it also stops Streamlit's
 # extensions from starting: :red[x] directives, $math$, ~~strike~~, :material/icon: and links.
@@ -38,11 +40,44 @@ def plotly_label(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def markdown_link(label: str, url: object) -> str | None:
-    """A Markdown link to an http(s) URL, or None for any other scheme; the label is escaped text."""
-    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+def missing(value: object) -> bool:
+    """No value: None, NaN or the empty text (shown as "not reported")."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value))) or value == ""
+
+
+def text(value: object, empty: str = NOT_REPORTED) -> str:
+    """A value for display in Markdown: missing becomes `empty`; the rest is escaped, on one line so no
+    new block (heading, list, quote) can start."""
+    return empty if missing(value) else markdown(" ".join(str(value).split()))
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is http(s) with a host, percent-encoded so it cannot end a Markdown link; else None."""
+    if not isinstance(url, str):
         return None
-    return f"[{markdown(label)}]({quote(url, safe=_URL_SAFE)})"
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(url, safe=_URL_SAFE)
+
+
+def markdown_link(label: str, url: object) -> str | None:
+    """A Markdown link to an http(s) URL, or None for any other; the label is escaped text."""
+    target = safe_url(url)
+    return None if target is None else f"[{markdown(label)}]({target})"
+
+
+def host(url: object) -> str:
+    """The site a URL points to (`www.` left off), for link labels people can judge."""
+    target = safe_url(url)
+    if target is None:
+        return ""
+    name = urlsplit(target).hostname or ""
+    return name[4:] if name.startswith("www.") else name
 
 
 def spreadsheet_cell(value: object) -> object:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from hmhb_dash.markdown import NOT_REPORTED, host, link, missing, text
+from hmhb_dash.safe_text import NOT_REPORTED, host, markdown_link, missing, text
 
 
 def source_line(url: object, source_date: object = None, note: object = None) -> str:
     """'Source: site.org (dated 2014)' as a link, or 'Source: not reported' when there is no http(s) URL."""
     label = host(url)
-    made = link(url, f"Source: {label}") if label else None
+    made = markdown_link(f"Source: {label}", url) if label else None
     parts = [made or f"Source: {NOT_REPORTED}"]
     if not missing(source_date):
         dated = str(source_date).strip()

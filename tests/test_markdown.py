@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from hmhb_dash import markdown, story
+from hmhb_dash import safe_text, story
 
 
 @pytest.mark.parametrize(
@@ -19,7 +19,7 @@ from hmhb_dash import markdown, story
     ],
 )
 def test_escape_leaves_no_markdown_syntax(raw):
-    escaped = markdown.escape(raw)
+    escaped = safe_text.markdown(raw)
     # Every special character is preceded by a backslash, so the renderer shows it as typed.
     for i, char in enumerate(escaped):
         if char in "[]()<>#*_`~$:|." and (i == 0 or escaped[i - 1] != "\\"):
@@ -28,8 +28,8 @@ def test_escape_leaves_no_markdown_syntax(raw):
 
 
 def test_text_of_missing_values_and_whitespace():
-    assert markdown.text(None) == markdown.text(float("nan")) == markdown.text("") == "not reported"
-    assert markdown.text("a\n\n# b") == "a \\# b"  # no new block can start
+    assert safe_text.text(None) == safe_text.text(float("nan")) == safe_text.text("") == "not reported"
+    assert safe_text.text("a\n\n# b") == "a \\# b"  # no new block can start
 
 
 @pytest.mark.parametrize(
@@ -47,14 +47,14 @@ def test_text_of_missing_values_and_whitespace():
     ],
 )
 def test_only_http_links_are_made(url, expected):
-    assert markdown.safe_url(url) == expected
-    made = markdown.link(url, "a [label]")
+    assert safe_text.safe_url(url) == expected
+    made = safe_text.markdown_link("a [label]", url)
     assert made == (None if expected is None else f"[a \\[label\\]]({expected})")
 
 
 def test_host_names_the_site():
-    assert markdown.host("https://www.who.int/news/x") == "who.int"
-    assert markdown.host("mailto:a@b") == ""
+    assert safe_text.host("https://www.who.int/news/x") == "who.int"
+    assert safe_text.host("mailto:a@b") == ""
 
 
 def milestones(**overrides):

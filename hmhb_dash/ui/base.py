@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import admin, geo, queries, store
+from hmhb_dash import admin, geo, queries, safe_text, store
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.registry import page
 from hmhb_dash.safe_text import markdown as escape_markdown
@@ -157,9 +157,7 @@ def source_link(url: object, label: str = "source") -> str:
 
 def text(value: object) -> str:
     """A value for display: missing becomes 'not reported'; Markdown specials are escaped."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
-        return NOT_REPORTED
-    return escape_markdown(str(value))
+    return safe_text.text(value)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
