@@ -318,9 +318,12 @@ def map_svg(
         out.append(
             f'<text x="24" y="{top - 18}" font-size="22" fill="#444444" {font}>{_esc(subtitle)}</text>'
         )
+    # A region's neighbours run past its frame: clip them to the map area, so the picture keeps a
+    # clean margin on every side (a slide shows the picture as drawn).
     out.append(
-        f'<g transform="translate({offset_x:.1f} {offset_y:.1f}) scale({scale:.5f})" '
-        f'stroke="{BORDER_COLOUR}" stroke-width="{stroke:.3f}" stroke-linejoin="round">'
+        f'<clipPath id="map-frame"><rect x="24" y="{top}" width="{map_w}" height="{map_h}"/></clipPath>'
+        f'<g clip-path="url(#map-frame)"><g transform="translate({offset_x:.1f} {offset_y:.1f}) '
+        f'scale({scale:.5f})" stroke="{BORDER_COLOUR}" stroke-width="{stroke:.3f}" stroke-linejoin="round">'
     )
     for iso3, path in shapes.paths.items():
         fill = fills.get(iso3, NO_DATA_COLOUR)
@@ -333,7 +336,7 @@ def map_svg(
                 f'<circle cx="{mx}" cy="{my}" r="{radius:.2f}" fill="{fills[iso3]}" '
                 f'stroke="#1a1a1a" stroke-width="{stroke:.3f}"/>'
             )
-    out.append("</g>")
+    out.append("</g></g>")
     if legend:
         out.append(_legend_svg(legend, pixel_width, pixel_height - bottom + 18, font))
     if source:

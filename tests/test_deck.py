@@ -142,13 +142,7 @@ def deck_pictures_by_view(bundled, shapes):
     [
         ("world", 0),
         ("world", 1),
-        pytest.param(
-            "wca",
-            0,
-            marks=pytest.mark.xfail(
-                strict=True, reason="a regional map draws its neighbouring countries up to the edges"
-            ),
-        ),
+        ("wca", 0),
         ("wca", 1),
     ],
     ids=["world-map", "world-trend", "wca-map", "wca-trend"],
