@@ -10,7 +10,7 @@ st.set_page_config(page_title="MMS Adoption Tracker", page_icon=str(ASSETS / "fa
 
 report_configuration_once()
 pages = [
-    st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path or None, default=spec.default)
+    st.Page(spec.path, title=spec.title, url_path=spec.url_path or None, default=spec.default)
     for spec in PAGES
 ]
 navigation = st.navigation(pages)

@@ -13,7 +13,6 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 class PageSpec:
     file: str  # file name under pages/
     title: str
-    icon: str
     url_path: str  # "" for the default page, which Streamlit serves at /
     default: bool = False
     fullscreen: bool = False  # shown without sidebar and page list (the page keeps its own way back)
@@ -23,13 +22,14 @@ class PageSpec:
         return PAGES_DIR / self.file
 
 
+# No icons in the page list: Material icons load a 375 kB font before the first map can paint.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("map.py", "World map", ":material/public:", "", default=True),
-    PageSpec("country.py", "Country", ":material/flag:", "country"),
-    PageSpec("evidence.py", "Evidence library", ":material/menu_book:", "evidence"),
-    PageSpec("members.py", "Who does what", ":material/groups:", "members"),
-    PageSpec("present.py", "Presentation", ":material/slideshow:", "present", fullscreen=True),
-    PageSpec("data.py", "Data", ":material/database:", "data"),
+    PageSpec("map.py", "World map", "", default=True),
+    PageSpec("country.py", "Country", "country"),
+    PageSpec("evidence.py", "Evidence library", "evidence"),
+    PageSpec("members.py", "Who does what", "members"),
+    PageSpec("present.py", "Presentation", "present", fullscreen=True),
+    PageSpec("data.py", "Data", "data"),
 )
 
 

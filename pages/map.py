@@ -12,16 +12,18 @@ view = map_page.map_filters(parsed)
 st.title("MMS adoption by country")
 st.caption(f"{base.escape_markdown(map_page.filter_caption(view))}. {base.ATTRIBUTION}")
 base.show_notices(parsed)
-map_page.map_link(view)
-map_page.map_export_menu(view)
-
-map_page.headline_metrics(view)
-st.caption(record_section.reached_caption(view))
+# Drawn above the map but filled after it, so the browser gets the map first.
+above_map = st.container()
 
 clicked = map_page.world_map(view)
 if clicked:
     base.go_to_country(clicked)
 st.caption(map_page.map_caption(view.layer))
+with above_map:
+    map_page.map_export_menu(view)
+    map_page.headline_metrics(view)
+    st.caption(record_section.reached_caption(view))
+map_page.map_link(view)
 
 base.country_picker(key="map_country_picker")
 

@@ -105,3 +105,16 @@ def test_map_png_is_the_map_svg_rasterised(brief_2024, shapes):
 
 def test_trend_png_is_slide_sized(brief_2024):
     assert png_size(export.trend_image(brief_2024)) == (export.SLIDE_WIDTH, export.SLIDE_HEIGHT)
+
+
+def test_every_export_format_builds_a_file_of_its_kind(brief_2024, shapes, bundled):
+    from hmhb_dash import export_formats
+
+    context = export_formats.ExportContext(brief_2024, shapes, bundled[1], TODAY)
+    magic = {"pptx": b"PK", "xlsx": b"PK", "zip": b"PK", "png": b"\x89PNG", "svg": b"<svg", "csv": b""}
+    keys = [spec.key for spec in export_formats.FORMATS]
+    assert len(keys) == len(set(keys))
+    for spec in export_formats.FORMATS:
+        data = spec.build(context)
+        assert data and data.startswith(magic[spec.extension]), spec.key
+        assert spec.name_for("mms-tracker-2024-wca").endswith("." + spec.extension)

@@ -228,7 +228,8 @@ ALL_REGIONS = ""  # the "All regions" choice (None would show as an empty select
 def region_and_income(container, start: MapView, key_prefix: str = "", horizontal: bool = False):
     """Region grouping, region and income group widgets (map and presentation share them).
 
-    Returns (grouping, region, income) as chosen, starting from `start`.
+    Returns (grouping, region, income) as chosen, starting from `start`. Radio buttons, not select
+    boxes: one click to choose, and a select box loaded before the map delays it by about half a second.
     """
     countries = table("countries")
     grouping = container.radio(
@@ -240,18 +241,20 @@ def region_and_income(container, start: MapView, key_prefix: str = "", horizonta
         horizontal=horizontal,
     )
     regions = queries.region_options(countries, grouping)
-    region = container.selectbox(
+    region = container.radio(
         "Region",
         [None, *regions],
         index=([None, *regions].index(start.region) if start.region in regions else 0),
         format_func=lambda r: "All regions" if r is None else queries.region_label(grouping, r),
         key=f"{key_prefix}region_{grouping}",
+        horizontal=horizontal,
     )
-    income = container.selectbox(
+    income = container.radio(
         "Income group (World Bank)",
         [None, *INCOME_GROUPS],
         index=[None, *INCOME_GROUPS].index(start.income),
         format_func=lambda i: "All income groups" if i is None else INCOME_GROUPS[i],
         key=f"{key_prefix}income",
+        horizontal=horizontal,
     )
     return grouping, region, income

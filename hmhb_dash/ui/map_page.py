@@ -23,7 +23,7 @@ from hmhb_dash.ui.base import (
     write_params,
     year_bounds,
 )
-from hmhb_dash.ui.present_page import export_menu
+from hmhb_dash.ui.export_menu import export_menu
 
 
 def _filtered(view: MapView) -> list[str] | None:

@@ -1,21 +1,19 @@
-"""Convening mode: the presentation page, the link to a view and the export menu."""
+"""Convening mode: the presentation page's setup, slides and navigation."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 
 import streamlit as st
 
-from hmhb_dash import indicators, presentation, store
+from hmhb_dash import indicators, presentation
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.registry import page
 from hmhb_dash.schema import STAGES
 from hmhb_dash.ui import light_map, parts, slide_keys
 from hmhb_dash.ui.base import (
     data_key,
-    data_version,
     escape_markdown,
     go_to_country,
     region_and_income,
@@ -25,23 +23,12 @@ from hmhb_dash.ui.base import (
     today,
     year_bounds,
 )
+from hmhb_dash.ui.export_menu import briefing, briefing_for, export_menu
 
 
 def present_view_from_url() -> Parsed:
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     return presentation.parse_present_view(params, table("countries"), year_bounds())
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _briefing(key: str, view, day: dt.date):
-    tables = {name: table(name) for name in store.TABLES}
-    # The key also names the data directory, which slides must not show: give them the version id.
-    return presentation.brief(tables, view, day, data_version())
-
-
-def briefing(view):
-    """The briefing of a presentation view (step ignored), built once per data version and view."""
-    return _briefing(data_key(), dataclasses.replace(view, step=1), today())
 
 
 def present_setup(parsed: Parsed):
@@ -150,7 +137,7 @@ def _present_trend(version: str, view, day: dt.date) -> str:
     from hmhb_dash import export
 
     # Wide enough that, scaled to the screen width, the chart leaves room for the title and controls.
-    return export.trend_svg(_briefing(version, view, day), captioned=False, width=1600, height=560)
+    return export.trend_svg(briefing_for(version, view, day), captioned=False, width=1600, height=560)
 
 
 def _present_map(view) -> None:
@@ -251,67 +238,3 @@ def _present_sources(brief) -> None:
     for column, part in zip(st.columns(2), (lines[:half], lines[half:])):
         if part:
             column.markdown("\n".join(part))
-
-
-# Exports are built only when a download is clicked (st.download_button runs the callable then).
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _export_bytes(key: str, view, day: dt.date, what: str) -> bytes:
-    # Imported here: python-pptx is only needed when someone exports.
-    from hmhb_dash import deck, export
-
-    brief = _briefing(key, view, day)
-    if what == "deck":
-        return deck.build_deck(brief, light_map.map_shapes(), day)
-    if what in ("map.png", "map.svg"):
-        return export.map_image(brief, light_map.map_shapes(), fmt=what[-3:])
-    if what == "trend.png":
-        return export.trend_image(brief)
-    if what == "csv":
-        return export.view_csv(brief)
-    if what == "xlsx":
-        return export.view_xlsx(brief)
-    if what == "zip":
-        return export.dataset_zip({n: table(n) for n in store.TABLES}, brief.data_version, brief.as_of_text)
-    raise ValueError(what)
-
-
-EXPORTS = (
-    (
-        "deck",
-        "Slide deck (PowerPoint)",
-        "pptx",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ),
-    ("map.png", "Map (PNG)", "png", "image/png"),
-    ("map.svg", "Map (SVG)", "svg", "image/svg+xml"),
-    ("trend.png", "Progress chart (PNG)", "png", "image/png"),
-    ("csv", "Countries in view (CSV)", "csv", "text/csv"),
-    (
-        "xlsx",
-        "Countries in view (Excel)",
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    ("zip", "Whole dataset with README (zip)", "zip", "application/zip"),
-)
-
-
-def export_menu(view, key: str) -> None:
-    """Downloads of the current view; each file is made only when its button is clicked."""
-    view = dataclasses.replace(view, step=1)
-    cache_key, day = data_key(), today()
-    stem = f"mms-tracker-{view.map.year}" + (f"-{view.map.region}" if view.map.region else "")
-    stem = "".join(c if c.isalnum() or c == "-" else "-" for c in stem.lower())
-    with st.popover("Export", icon=":material/download:"):
-        for what, label, ext, mime in EXPORTS:
-            st.download_button(
-                label,
-                data=functools.partial(_export_bytes, cache_key, view, day, what),
-                file_name=f"{stem}-{what.split('.')[0]}.{ext}"
-                if what != "zip"
-                else "mms-tracker-dataset.zip",
-                mime=mime,
-                on_click="ignore",
-                key=f"{key}_{what}",
-                width="stretch",
-            )
