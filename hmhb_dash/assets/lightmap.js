@@ -133,6 +133,11 @@
         }
       }
       this.legend.replaceChildren();
+      if (view.layer !== "stage") {
+        // Bins of a count need their unit: "Organisations active: 0, 1, 2-3 ..."
+        const what = make("li", { class: "hmhb-legend-title" }, this.legend);
+        what.textContent = `${view.what.charAt(0).toUpperCase()}${view.what.slice(1)}:`;
+      }
       const summary = [];
       view.legend.forEach(([label, colour], index) => {
         const item = make("li", {}, this.legend);
