@@ -39,12 +39,9 @@ def run_app(page_url_path: str = "", params: dict | None = None, timeout: float 
 
 
 def light_map_data(at: AppTest, role: str) -> list[dict]:
-    """The data sent to the light map component, by role: "shapes", "view" or "figure"."""
-    sent = (
-        json.loads(e.proto.json)
-        for e in at.get("bidi_component")
-        if e.proto.component_name == "hmhb_light_map"
-    )
+    """The data sent to the light map's two components, by role: "shapes" or "view"."""
+    names = ("hmhb_light_map", "hmhb_map_shapes")
+    sent = (json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name in names)
     return [data for data in sent if data.get("role") == role]
 
 

@@ -1,8 +1,9 @@
 """The light map component: the server-built SVG world map in the page, with hover, click and Play.
 
-Two mounts of one component: the shapes (geometry, names, every year's stages) in a message that
+Two mounts: the shapes (the map's script, geometry, names, every year's stages) in a message that
 stays byte-identical while the view changes, so Streamlit's message cache sends it once, and the
-view (year, layer, filter), a few hundred bytes, on every rerun. The browser draws the colours.
+view (year, layer, filter), a few hundred bytes and a small adapter, on every rerun. The browser
+draws the colours.
 """
 
 from __future__ import annotations
@@ -16,21 +17,28 @@ from hmhb_dash import evidence, members, queries, store, svgmap
 from hmhb_dash.registry import ASSETS
 from hmhb_dash.ui.base import data_key, table, today, year_bounds
 
-_ADAPTER = """
-export default function ({ data, parentElement, setTriggerValue }) {
+# The shapes mount carries the map's script too: its message stays byte-identical from rerun to
+# rerun, so Streamlit's message cache sends script and shapes once, and the view mount's message
+# (sent on every rerun) is only its small adapter, the stylesheet and the view.
+_SHAPES_JS = (
+    (ASSETS / "lightmap.js").read_text(encoding="utf-8")
+    + """
+export default function ({ data }) {
   const store = (globalThis.__hmhbShapes = globalThis.__hmhbShapes || {});
-  if (data.role === "shapes") {
-    store[data.id] = data;
-    globalThis.dispatchEvent(new CustomEvent("hmhb-shapes", { detail: data.id }));
-    return;
-  }
+  store[data.id] = data;
+  globalThis.dispatchEvent(new CustomEvent("hmhb-shapes", { detail: data.id }));
+}
+"""
+)
+_VIEW_JS = """
+export default function ({ data, parentElement, setTriggerValue }) {
   const handlers = {
     onCountry: (iso3) => setTriggerValue("country", iso3),
     onYear: (year) => setTriggerValue("year", year),
   };
   const show = () => {
-    const shapes = store[data.shapes];
-    if (!shapes) return false;
+    const shapes = (globalThis.__hmhbShapes || {})[data.shapes];
+    if (!shapes || !globalThis.HMHBMap) return false;
     globalThis.HMHBMap.mount(parentElement, shapes, data, handlers);
     return true;
   };
@@ -42,11 +50,9 @@ export default function ({ data, parentElement, setTriggerValue }) {
   }
 }
 """
-
+_SHAPES = st.components.v2.component("hmhb_map_shapes", js=_SHAPES_JS)
 _COMPONENT = st.components.v2.component(
-    "hmhb_light_map",
-    css=(ASSETS / "lightmap.css").read_text(encoding="utf-8"),
-    js=(ASSETS / "lightmap.js").read_text(encoding="utf-8") + _ADAPTER,
+    "hmhb_light_map", css=(ASSETS / "lightmap.css").read_text(encoding="utf-8"), js=_VIEW_JS
 )
 
 
@@ -99,7 +105,7 @@ def show_map(view: dict, key: str, year_key: str | None = None) -> str | None:
     """
     shapes = shapes_payload()
     with st.container(gap=None):
-        _COMPONENT(key=f"{key}_shapes", data=shapes, height="content")
+        _SHAPES(key=f"{key}_shapes", data=shapes, height="content")
         result = _COMPONENT(
             key=key,
             data=view,
