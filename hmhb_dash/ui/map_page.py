@@ -131,9 +131,13 @@ def _over_time_svg(
 
 
 def over_time_chart(view: MapView) -> None:
-    """Countries per stage from the first year in the data to the view's year (drawn once per view)."""
-    first, _ = year_bounds()
-    svg = _over_time_svg(data_key(), first, view.year, view.grouping, view.region, view.income, today())
+    """Countries per stage in every year of the data, for the view's filters (drawn once per filter).
+
+    The whole history whatever the as-of year: the same picture, so a year change does not send it
+    again (the browser keeps it).
+    """
+    first, last = year_bounds()
+    svg = _over_time_svg(data_key(), first, last, view.grouping, view.region, view.income, today())
     parts.show_figure(svg, key="over_time")
 
 
