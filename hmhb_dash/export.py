@@ -10,10 +10,10 @@ import zipfile
 import pandas as pd
 import resvg_py
 
-from hmhb_dash import svgchart, svgmap
+from hmhb_dash import schema, svgchart, svgmap
 from hmhb_dash.presentation import PRODUCT, STAGE_NOTE, Briefing
 from hmhb_dash.safe_text import spreadsheet_frame
-from hmhb_dash.schema import NOT_REPORTED, SCHEMAS, STAGE_MEANINGS, STAGES, TABLES
+from hmhb_dash.schema import NOT_REPORTED, STAGE_MEANINGS, STAGES, TABLES
 
 # Slide resolution: a full-width 16:9 picture at about 144 dpi on a 13.33-inch slide.
 SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
@@ -200,7 +200,8 @@ def readme_text(tables: dict[str, pd.DataFrame], version: str, as_of_text: str) 
         frame = tables[name]
         lines += ["", f"### {name}.csv ({len(frame)} rows)", "", TABLE_NOTES.get(name, ""), ""]
         lines += [
-            f"- `{col}`: {COLUMN_NOTES.get(col, col.replace('_', ' '))}" for col in SCHEMAS[name].columns
+            f"- `{col}`: {COLUMN_NOTES.get(col, col.replace('_', ' '))}"
+            for col in schema.SCHEMAS[name].columns
         ]
     lines += [
         "",
