@@ -7,7 +7,7 @@ from hmhb_dash.ui import base, map_page, record_section
 base.require_router()
 
 parsed = map_page.map_view_from_url()
-view = map_page.map_filters(parsed)
+view = map_page.view_before_widgets(parsed)  # the map reaches the browser before the sidebar
 
 st.title("MMS adoption by country")
 st.caption(f"{base.escape_markdown(map_page.filter_caption(view))}. {base.ATTRIBUTION}")
@@ -19,6 +19,7 @@ clicked = map_page.world_map(view)
 if clicked:
     base.go_to_country(clicked)
 st.caption(map_page.map_caption(view.layer))
+map_page.sidebar_filters(parsed, drawn=view)
 with above_map:
     map_page.map_export_menu(view)
     map_page.headline_metrics(view)

@@ -183,3 +183,16 @@ def test_map_page_totals_women_reached_for_the_view_with_its_caveat():
     assert "pregnant women reached in" in everywhere and "never added in" in everywhere
     wca = " ".join(c.value for c in run_app("", {"region": "wca"}).caption)
     assert "pregnant women reached in 1 country" in wca  # the DRC is the only one reporting in the region
+
+
+def test_map_drawn_before_the_sidebar_follows_every_widget_change():
+    at = run_app()
+    at.slider(key="year").set_value(2015).run()
+    at.radio(key="region_unicef").set_value("West and Central Africa").run()
+    at.radio(key="layer").set_value("evidence").run()
+    assert not at.exception
+    view = light_map_data(at, "view")[0]
+    assert view["year"] == 2015 and view["layer"] == "count"
+    assert "NGA" in view["include"] and "BGD" not in view["include"]
+    at.radio(key="grouping").set_value("who").run()  # a region of another grouping falls back to all
+    assert light_map_data(at, "view")[0]["include"] is None

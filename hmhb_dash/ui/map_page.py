@@ -46,6 +46,26 @@ def map_view_from_url() -> Parsed:
     return parse_map_view(st.query_params.to_dict(), table("countries"), year_bounds())
 
 
+def view_before_widgets(parsed: Parsed) -> MapView:
+    """The view the sidebar's widgets are about to show, read before they are drawn.
+
+    A widget's value is in session state from the start of a rerun, so the map can go to the
+    browser before the sidebar: a cold page then draws the map without waiting for the widgets'
+    scripts (about a second on this machine). Before any widget exists, the URL decides.
+    """
+    state, start = st.session_state, parsed.view
+    grouping = state.get("grouping", start.grouping)
+    regions = queries.region_options(table("countries"), grouping)
+    fallback_region = start.region if start.region in regions else None
+    return MapView(
+        state.get("year", start.year),
+        grouping,
+        state.get(f"region_{grouping}", fallback_region),
+        state.get("income", start.income),
+        state.get("layer", start.layer),
+    )
+
+
 def map_filters(parsed: Parsed) -> MapView:
     """Sidebar: as-of year, region grouping and region, income group. Kept in the URL."""
     countries = table("countries")
@@ -74,6 +94,16 @@ def map_filters(parsed: Parsed) -> MapView:
     view = MapView(year, grouping, region, income, layer)
     write_params(view.to_params(countries, last))
     return view
+
+
+def sidebar_filters(parsed: Parsed, drawn: MapView) -> MapView:
+    """Draw the sidebar after the map; if a widget corrected a value on its way in (the map was drawn
+    for another view), run once more so map and sidebar agree."""
+    shown = map_filters(parsed)
+    if shown != drawn and st.session_state.get("map_corrected_to") != shown:
+        st.session_state["map_corrected_to"] = shown
+        st.rerun()
+    return shown
 
 
 def filter_caption(view: MapView) -> str:
