@@ -58,8 +58,8 @@ SETTLED = """() => {
 MAP_DRAWN = "path[data-iso3] >> nth=199"  # Playwright's CSS reaches inside the component
 
 
-def _load(browser, url: str, ready: str) -> tuple[float, float, int]:
-    """(first paint s, settled s, websocket bytes received) of one cold load in a fresh context."""
+def _counting_tab(browser):
+    """A tab in a fresh (cold) context, and a one-item list that counts the websocket bytes it receives."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     tab = context.new_page()
     received = [0]
@@ -67,6 +67,12 @@ def _load(browser, url: str, ready: str) -> tuple[float, float, int]:
         "websocket",
         lambda ws: ws.on("framereceived", lambda f: received.__setitem__(0, received[0] + len(f))),
     )
+    return context, tab, received
+
+
+def _load(browser, url: str, ready: str) -> tuple[float, float, int]:
+    """(first paint s, settled s, websocket bytes received) of one cold load in a fresh context."""
+    context, tab, received = _counting_tab(browser)
     start = time.perf_counter()
     tab.goto(url)
     tab.wait_for_selector(ready, timeout=120_000)
@@ -80,13 +86,7 @@ def _load(browser, url: str, ready: str) -> tuple[float, float, int]:
 
 def _year_change_bytes(browser, base: str) -> float:
     """Websocket bytes received when the as-of year moves by one (the slider's arrow key)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    received = [0]
-    tab.on(
-        "websocket",
-        lambda ws: ws.on("framereceived", lambda f: received.__setitem__(0, received[0] + len(f))),
-    )
+    context, tab, received = _counting_tab(browser)
     tab.goto(base + "/?year=2024")
     tab.wait_for_selector(MAP_DRAWN, timeout=120_000)
     tab.wait_for_function(SETTLED, timeout=120_000)
