@@ -20,9 +20,8 @@ from hmhb_dash.schema import (
 
 REACHED = "women_reached"
 TOTAL_CAVEAT = (
-    "As reported: for each country the largest number its sources give, for different periods and "
-    "programmes; countries that publish no number are not counted, and other kinds of number (women "
-    "targeted, bottles, tablets) are never added in."
+    "Each country's largest reported number, whatever its period or programme; countries with no "
+    "public number are not counted; women targeted, bottles and tablets are never added in."
 )
 
 

@@ -48,7 +48,4 @@ def reached_caption(view: MapView) -> str:
     """'At least N pregnant women reached in M countries, as reported' for the countries in view."""
     countries = queries.filter_countries(table("countries"), view.grouping, view.region, view.income)
     total = indicators.total(table("indicators"), countries["iso3"])
-    return (
-        f"{text(total.sentence())}. {indicators.TOTAL_CAVEAT} "
-        "The figures are from the latest sources, whatever the year shown."
-    )
+    return f"{text(total.sentence())}. {indicators.TOTAL_CAVEAT} Latest sources, whatever the year shown."
