@@ -2,20 +2,31 @@
 
 import streamlit as st
 
+from hmhb_dash.i18n import _
 from hmhb_dash.registry import ASSETS, FULLSCREEN, PAGES
-from hmhb_dash.ui.base import report_configuration_once, routing
+from hmhb_dash.ui.base import (
+    language_picker,
+    report_configuration_once,
+    routing,
+    set_language,
+    show_language_notice,
+)
 
+language_notice = set_language()  # once per run, before any text is drawn
 # A local icon: a Material or emoji favicon is fetched from the internet, which breaks offline use.
-st.set_page_config(page_title="MMS Adoption Tracker", page_icon=str(ASSETS / "favicon.png"), layout="wide")
+st.set_page_config(page_title=_("MMS Adoption Tracker"), page_icon=str(ASSETS / "favicon.png"), layout="wide")
 
 report_configuration_once()
 pages = [
-    st.Page(spec.path, title=spec.title, url_path=spec.url_path or None, default=spec.default)
+    st.Page(spec.path, title=_(spec.title), url_path=spec.url_path or None, default=spec.default)
     for spec in PAGES
 ]
 navigation = st.navigation(pages)
 if navigation.url_path in FULLSCREEN:
     # The page is only known once st.navigation has resolved it; the last call sets what is shown.
     navigation = st.navigation(pages, position="hidden")
+else:
+    language_picker()  # the presentation has its own, in its setup
+show_language_notice(language_notice)
 with routing():
     navigation.run()

@@ -9,8 +9,10 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from hmhb_dash.i18n import _
+from hmhb_dash.queries import stage_label
 from hmhb_dash.safe_text import plotly_label
-from hmhb_dash.schema import ACTIVITY_TYPES, MILESTONE_KINDS, STAGE_COLOURS, STAGES
+from hmhb_dash.schema import ACTIVITY_TYPES, MILESTONE_KINDS, STAGE_COLOURS
 
 # An empty template: the default one adds ~10 kB to every figure and we set every style we use.
 TEMPLATE = "none"
@@ -43,19 +45,22 @@ def country_timeline(history: pd.DataFrame, milestones: pd.DataFrame, today: dt.
     fig = go.Figure()
     dated = history.dropna(subset=["since"]).sort_values("since")
     ends = list(dated["since"].iloc[1:]) + [pd.Timestamp(today)]
-    for (_, row), end in zip(dated.iterrows(), ends):
+    for (_index, row), end in zip(dated.iterrows(), ends):
         start = pd.Timestamp(row["since"])
         fig.add_trace(
             go.Bar(
-                y=["Stage"],
+                y=[_("Stage")],
                 x=[(end - start).total_seconds() * 1000],
                 base=[start.isoformat()],
                 orientation="h",
                 marker_color=STAGE_COLOURS[row["stage"]],
                 marker_line=dict(color="#555555", width=0.5),
-                name=STAGES[row["stage"]],
-                hovertemplate=f"{STAGES[row['stage']]} from {row['since_text']}<extra></extra>",
-                text=STAGES[row["stage"]],
+                name=stage_label(row["stage"]),
+                hovertemplate=_("{stage} from {date}").format(
+                    stage=stage_label(row["stage"]), date=plotly_label(row["since_text"])
+                )
+                + "<extra></extra>",
+                text=stage_label(row["stage"]),
                 textposition="inside",
                 insidetextanchor="middle",
             )
@@ -65,12 +70,12 @@ def country_timeline(history: pd.DataFrame, milestones: pd.DataFrame, today: dt.
         fig.add_trace(
             go.Scatter(
                 x=points["date"],
-                y=points["kind"].map(MILESTONE_KINDS),
+                y=points["kind"].map(lambda k: _(MILESTONE_KINDS[k]) if k in MILESTONE_KINDS else k),
                 mode="markers",
                 marker=dict(size=12, color="#1a1a1a", symbol="diamond"),
                 customdata=list(zip(points["date_text"], _labels(points["title"].str.slice(0, 90)))),
                 hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
-                name="Milestones",
+                name=_("Milestones"),
                 showlegend=False,
             )
         )
@@ -113,7 +118,7 @@ def activity_timeline(rows: pd.DataFrame, current_year: int) -> go.Figure:
                 x=(part["end"] - part["start"] + 1),
                 base=part["start"],
                 orientation="h",
-                name=kind,
+                name=_(kind),
                 marker=dict(
                     color=colour,
                     line=dict(color="#333333", width=0.5),
@@ -127,7 +132,7 @@ def activity_timeline(rows: pd.DataFrame, current_year: int) -> go.Figure:
                 customdata=list(
                     zip(part["years"], _labels(part["description"].fillna("").str.slice(0, 100)))
                 ),
-                hovertemplate=f"{kind}, %{{customdata[0]}}<br>%{{customdata[1]}}<extra>%{{y}}</extra>",
+                hovertemplate=f"{_(kind)}, %{{customdata[0]}}<br>%{{customdata[1]}}<extra>%{{y}}</extra>",
             )
         )
     ongoing = rows[rows["ongoing"]]
@@ -138,7 +143,7 @@ def activity_timeline(rows: pd.DataFrame, current_year: int) -> go.Figure:
                 x=ongoing["end"] + 1,
                 mode="markers",
                 marker=dict(symbol="triangle-right", size=10, color="#1a1a1a"),
-                name="ongoing",
+                name=_("ongoing"),
                 hoverinfo="skip",
             )
         )

@@ -423,16 +423,29 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--income", help="World Bank income group: l, lm, um or h")
     parser.add_argument("--since", help="show changes since this date, YYYY-MM-DD")
     parser.add_argument("--country", nargs="+", default=[], help="spotlight countries (ISO3)")
+    parser.add_argument("--lang", default="en", help="language of the deck: en (default), fr or pt")
 
 
 def _run(args: argparse.Namespace) -> int:
-    from hmhb_dash import queries, store
+    from hmhb_dash import i18n
+    from hmhb_dash.cli import UsageError
+
+    lang, notice = i18n.parse_lang(args.lang)
+    if notice:
+        raise UsageError(notice)
+    with i18n.using(lang or i18n.DEFAULT):
+        return _write_deck(args)
+
+
+def _write_deck(args: argparse.Namespace) -> int:
+    from hmhb_dash import i18n, queries, store
     from hmhb_dash.cli import UsageError, check_output, write_output
     from hmhb_dash.permalinks import region_slug
 
     check_output(args.out)
     today = dt.date.today()
     version, tables = store.read_tables(store.data_dir())
+    tables["countries"] = i18n.localise_countries(tables["countries"])
     params: dict[str, object] = {
         k: v for k, v in {"year": args.year, "grouping": args.grouping, "since": args.since}.items() if v
     }

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from hmhb_dash import queries
+from hmhb_dash import i18n, queries
+from hmhb_dash.i18n import N_, _, ngettext
 from hmhb_dash.schema import (
     HMHB_MAP_CATEGORIES,
     HMHB_PHASES,
@@ -19,7 +20,7 @@ from hmhb_dash.schema import (
 )
 
 REACHED = "women_reached"
-TOTAL_CAVEAT = (
+TOTAL_CAVEAT = N_(
     "Each country's largest reported number, whatever its period or programme; countries with no "
     "public number are not counted; women targeted, bottles and tablets are never added in."
 )
@@ -41,13 +42,28 @@ class Total:
     def sentence(self) -> str:
         """'At least 2,148,500 pregnant women reached in 4 countries, as reported'."""
         if self.empty:
-            return f"{INDICATOR_KINDS[self.kind]}: no country in view reports a number"
-        noun = "country" if self.countries == 1 else "countries"
-        what = {
-            "women_reached": "pregnant women reached",
-            "women_targeted": "pregnant women targeted",
-        }.get(self.kind, INDICATOR_KINDS[self.kind].lower())
-        return f"At least {self.value:,} {what} in {self.countries} {noun}, as reported"
+            return _("{what}: no country in view reports a number").format(what=_(INDICATOR_KINDS[self.kind]))
+        if self.kind == "women_reached":
+            sentence = ngettext(
+                "At least {value} pregnant women reached in {n} country, as reported",
+                "At least {value} pregnant women reached in {n} countries, as reported",
+                self.countries,
+            )
+        elif self.kind == "women_targeted":
+            sentence = ngettext(
+                "At least {value} pregnant women targeted in {n} country, as reported",
+                "At least {value} pregnant women targeted in {n} countries, as reported",
+                self.countries,
+            )
+        else:
+            sentence = ngettext(
+                "{what}: at least {value} in {n} country, as reported",
+                "{what}: at least {value} in {n} countries, as reported",
+                self.countries,
+            )
+        return sentence.format(
+            value=i18n.format_number(self.value), what=_(INDICATOR_KINDS[self.kind]), n=self.countries
+        )
 
 
 def total(indicators: pd.DataFrame, iso3s: object = None, kind: str = REACHED) -> Total:
@@ -66,7 +82,7 @@ def total(indicators: pd.DataFrame, iso3s: object = None, kind: str = REACHED) -
 
 
 def value_text(value: object) -> str:
-    return NOT_REPORTED if value is None or pd.isna(value) else f"{int(value):,}"
+    return _(NOT_REPORTED) if value is None or pd.isna(value) else i18n.format_number(int(value))
 
 
 def country_indicators(indicators: pd.DataFrame, iso3: str) -> pd.DataFrame:
@@ -77,9 +93,9 @@ def country_indicators(indicators: pd.DataFrame, iso3: str) -> pd.DataFrame:
     return (
         rows.drop(columns="_order")
         .assign(
-            indicator_label=rows["indicator"].map(INDICATOR_KINDS).astype(str),
+            indicator_label=rows["indicator"].map(lambda k: _(INDICATOR_KINDS[k])).astype(str),
             value_text=rows["value"].map(value_text).astype(str),
-            period_text=rows["period"].fillna(NOT_REPORTED).astype(str),
+            period_text=rows["period"].fillna(_(NOT_REPORTED)).astype(str),
         )
         .reset_index(drop=True)
     )
@@ -88,13 +104,14 @@ def country_indicators(indicators: pd.DataFrame, iso3: str) -> pd.DataFrame:
 # --- HMHB labels -----------------------------------------------------------------------------
 def label_name(scheme: str, code: int) -> str:
     names = HMHB_PHASES if scheme == "phase" else HMHB_MAP_CATEGORIES
-    kind = "Phase" if scheme == "phase" else "World Map category"
-    return f"{kind} {int(code)} ({names[int(code)]})"
+    if scheme == "phase":
+        return _("Phase {code} ({name})").format(code=int(code), name=_(names[int(code)]))
+    return _("World Map category {code} ({name})").format(code=int(code), name=_(names[int(code)]))
 
 
 def label_text(scheme: str, code: int, as_of: object) -> str:
     """'HMHB: Phase 3 (Scale-up), HMHB Survey 2025'."""
-    when = NOT_REPORTED if as_of is None or pd.isna(as_of) else str(as_of)
+    when = _(NOT_REPORTED) if as_of is None or pd.isna(as_of) else str(as_of)
     return f"HMHB: {label_name(scheme, code)}, {when}"
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from hmhb_dash.i18n import N_
 from hmhb_dash.queries import parse_iso3, region_column
 from hmhb_dash.safe_text import parse_int
 from hmhb_dash.safe_text import shorten as _shown
@@ -131,9 +132,9 @@ def parse_country(params: Mapping[str, object], countries: pd.DataFrame) -> Pars
 # --- Evidence library, members and map layer ---------------------------------------------------
 MAX_QUERY_CHARS = 200
 MAP_LAYERS: dict[str, str] = {
-    "stage": "Programme stage",
-    "evidence": "Evidence items",
-    "organisations": "Organisations active",
+    "stage": N_("Programme stage"),
+    "evidence": N_("Evidence items"),
+    "organisations": N_("Organisations active"),
 }
 
 

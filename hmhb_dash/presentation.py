@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from hmhb_dash import indicators, queries
+from hmhb_dash.i18n import N_, _
 from hmhb_dash.permalinks import MapView, Parsed, parse_map_view
 from hmhb_dash.safe_text import parse_int
 from hmhb_dash.safe_text import shorten as _short
@@ -21,17 +22,17 @@ from hmhb_dash.schema import INCOME_GROUPS, NOT_REPORTED, STAGES
 
 # Slide kinds a presenter can choose, in their default order. Spotlights are one slide per country.
 PARTS: dict[str, str] = {
-    "headline": "Headline numbers",
-    "map": "Map",
-    "trend": "Progress over time",
-    "changes": "What changed",
-    "spotlight": "Country spotlights",
-    "sources": "Sources",
+    "headline": N_("Headline numbers"),
+    "map": N_("Map"),
+    "trend": N_("Progress over time"),
+    "changes": N_("What changed"),
+    "spotlight": N_("Country spotlights"),
+    "sources": N_("Sources"),
 }
 MAX_SPOTLIGHTS = 8
 DEFAULT_SPOTLIGHTS = 3
 PRODUCT = "MMS Adoption Tracker"
-STAGE_NOTE = (
+STAGE_NOTE = N_(
     "Stages are the project's reading of the public record (HMHB World Map, ministries, partners, "
     "trials), not an official HMHB classification."
 )
@@ -181,9 +182,9 @@ class Briefing:
 
     def subtitle(self) -> str:
         """'As of 31 Dec 2024 · West and Central Africa · data version bundled'."""
-        parts = [f"As of {self.as_of_text}", self.filters]
+        parts = [_("As of {date}").format(date=self.as_of_text), self.filters]
         if self.data_version:
-            parts.append(f"data version {self.data_version}")
+            parts.append(_("data version {version}").format(version=self.data_version))
         return " · ".join(parts)
 
 
@@ -192,8 +193,8 @@ def filters_text(view: MapView) -> str:
     if view.region:
         parts.append(queries.region_label(view.grouping, view.region))
     if view.income:
-        parts.append(INCOME_GROUPS[view.income])
-    return ", ".join(parts) if parts else "All countries"
+        parts.append(_(INCOME_GROUPS[view.income]))
+    return ", ".join(parts) if parts else _("All countries")
 
 
 def changes_since(
@@ -250,7 +251,7 @@ def _spotlight(tables: dict[str, pd.DataFrame], iso3: str, as_of: pd.Timestamp, 
     effective = history["since"].fillna(pd.Timestamp(today))
     history = history[effective <= as_of].reset_index(drop=True)
     if history.empty:
-        stage_label, since_text, basis, source = STAGES[0], "", NOT_REPORTED, ""
+        stage_label, since_text, basis, source = _(STAGES[0]), "", _(NOT_REPORTED), ""
     else:
         latest = history.iloc[-1]
         stage_label, since_text = str(latest["stage_label"]), str(latest["since_text"])
@@ -271,14 +272,14 @@ def _sources(changes: pd.DataFrame, spotlights: list[Spotlight], countries: pd.D
     rows: list[tuple[str, str]] = []
     for row in changes.itertuples():
         rows.append((f"{row.name}: {row.stage_label}", row.source_url))
-        rows += [(f"{row.name}: milestone", url) for url in row.move_urls]
+        rows += [(_("{country}: milestone").format(country=row.name), url) for url in row.move_urls]
     for spot in spotlights:
         rows += [(f"{spot.name}: {h.stage_label}", h.source_url) for h in spot.history.itertuples()]
         rows += [(f"{spot.name}: {m.kind_label}", m.source_url) for m in spot.milestones.itertuples()]
     grouping_urls = pd.concat(
         [countries[c] for c in ("unicef_source_url", "who_source_url", "wb_source_url")]
     )
-    rows += [("Country groupings", url) for url in grouping_urls.dropna().unique()]
+    rows += [(_("Country groupings"), url) for url in grouping_urls.dropna().unique()]
     frame = pd.DataFrame(rows, columns=["what", "url"])
     frame = frame[frame["url"].astype(str).str.match(r"^https?://")]
     return frame.drop_duplicates("url").reset_index(drop=True)
@@ -294,7 +295,7 @@ def brief(
     history = tables["stage_history"]
     status = queries.stage_as_of(history, countries, as_of, today)
     previous = queries.stage_as_of(history, countries, queries.end_of_year(mv.year - 1, today), today)
-    first, _ = queries.year_range(history, today)
+    first, _last = queries.year_range(history, today)
     over_time = queries.stages_over_time(history, countries, range(min(first, mv.year), mv.year + 1), today)
     changes = changes_since(history, tables["milestones"], countries, view.since, as_of, today)
     chosen = list(view.countries) or default_spotlights(changes, status)
@@ -329,17 +330,20 @@ def slide_sequence(briefing: Briefing) -> list[Slide]:
     year = view.map.year
     for part in view.parts:
         if part == "headline":
-            slides.append(Slide(part, f"MMS adoption as of {briefing.as_of_text}"))
+            slides.append(Slide(part, _("MMS adoption as of {date}").format(date=briefing.as_of_text)))
         elif part == "map":
-            slides.append(Slide(part, f"Programme stage by country, {year}"))
+            slides.append(Slide(part, _("Programme stage by country, {year}").format(year=year)))
         elif part == "trend":
-            slides.append(Slide(part, f"Countries per stage over time, to {year}"))
+            slides.append(Slide(part, _("Countries per stage over time, to {year}").format(year=year)))
         elif part == "changes":
-            slides.append(Slide(part, f"What changed since {briefing.since_text}"))
+            slides.append(Slide(part, _("What changed since {date}").format(date=briefing.since_text)))
         elif part == "spotlight":
-            slides += [Slide(part, f"Spotlight: {s.name}", s.iso3) for s in briefing.spotlights]
+            slides += [
+                Slide(part, _("Spotlight: {country}").format(country=s.name), s.iso3)
+                for s in briefing.spotlights
+            ]
         elif part == "sources":
-            slides.append(Slide(part, "Sources"))
+            slides.append(Slide(part, _("Sources")))
     return slides
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from hmhb_dash import i18n
+from hmhb_dash.i18n import _
 from hmhb_dash.schema import (
     GLOBAL_ISO3,
     INCOME_GROUPS,
@@ -19,20 +21,15 @@ from hmhb_dash.schema import (
     WHO_REGION_NAMES,
 )
 
-_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 
 # --- Dates -----------------------------------------------------------------------------------
 def format_date(date: object, precision: str) -> str:
-    """A date shown no more precisely than the source gives it: '17 Oct 2024', 'Oct 2024', '2024'."""
+    """A date shown no more precisely than the source gives it: '17 Oct 2024', 'Oct 2024', '2024'
+    (in the current language: '17 oct. 2024')."""
     if date is None or pd.isna(date) or precision == NOT_REPORTED:
-        return NOT_REPORTED
+        return _(NOT_REPORTED)
     stamp = pd.Timestamp(date)
-    if precision == "day":
-        return f"{stamp.day} {_MONTH_ABBR[stamp.month - 1]} {stamp.year}"
-    if precision == "month":
-        return f"{_MONTH_ABBR[stamp.month - 1]} {stamp.year}"
-    return str(stamp.year)
+    return i18n.format_date(stamp.date(), precision if precision in ("day", "month") else "year")
 
 
 def end_of_year(year: int, today: dt.date) -> pd.Timestamp:
@@ -70,7 +67,7 @@ def stage_as_of(
     )
     frame = countries[["iso3", "name"]].merge(latest, on="iso3", how="left")
     frame["stage"] = frame["stage"].fillna(0).astype("int64")
-    frame["stage_label"] = frame["stage"].map(STAGES).astype(str)
+    frame["stage_label"] = frame["stage"].map(stage_label).astype(str)
     frame["since_text"] = [
         format_date(d, p) if s > 0 else ""
         for d, p, s in zip(frame["since"], frame["since_precision"].fillna(NOT_REPORTED), frame["stage"])
@@ -82,7 +79,7 @@ def stage_counts(status: pd.DataFrame) -> pd.DataFrame:
     """Countries per stage, every stage listed (zero included), in stage order."""
     counts = status["stage"].value_counts().reindex(list(STAGES), fill_value=0)
     return pd.DataFrame(
-        {"stage": list(STAGES), "label": list(STAGES.values()), "countries": counts.to_numpy()}
+        {"stage": list(STAGES), "label": [stage_label(s) for s in STAGES], "countries": counts.to_numpy()}
     )
 
 
@@ -120,13 +117,39 @@ def stages_over_time(
 def country_stage_history(stage_history: pd.DataFrame, iso3: str) -> pd.DataFrame:
     rows = stage_history[stage_history["iso3"] == iso3].sort_values(["since", "stage"], na_position="last")
     rows = rows.assign(
-        stage_label=rows["stage"].map(STAGES),
+        stage_label=rows["stage"].map(stage_label),
         since_text=[format_date(d, p) for d, p in zip(rows["since"], rows["since_precision"])],
     )
     return rows.reset_index(drop=True)
 
 
 # --- Countries and filters --------------------------------------------------------------------
+def stage_label(stage: int) -> str:
+    """A stage's name in the current language."""
+    return _(STAGES[int(stage)])
+
+
+def grouping_label(grouping: str) -> str:
+    """'UNICEF region' in the current language."""
+    return _(REGION_GROUPINGS[grouping][0])
+
+
+def income_label(income: str) -> str:
+    return _(INCOME_GROUPS[income])
+
+
+def vocabulary_label(value: object) -> object:
+    """A vocabulary value (type, topic, activity) in the current language; other values unchanged."""
+    return _(value) if isinstance(value, str) and value else value
+
+
+def list_label(value: object) -> object:
+    """'Advocacy; Research' with each item in the current language."""
+    if not isinstance(value, str):
+        return value
+    return "; ".join(_(item.strip()) for item in value.split(LIST_SEPARATOR) if item.strip())
+
+
 def region_column(grouping: str) -> str:
     return REGION_GROUPINGS[grouping][1]
 
@@ -134,8 +157,8 @@ def region_column(grouping: str) -> str:
 def region_label(grouping: str, region: str) -> str:
     """Readable name of a region value (WHO codes get their full name)."""
     if grouping == "who":
-        return f"{WHO_REGION_NAMES.get(region, region)} ({region})"
-    return region
+        return f"{_(WHO_REGION_NAMES[region]) if region in WHO_REGION_NAMES else region} ({region})"
+    return _(region)
 
 
 def region_options(countries: pd.DataFrame, grouping: str) -> list[str]:
@@ -157,44 +180,48 @@ def filter_countries(
     return countries[keep]
 
 
+def _region_name(value: object) -> object:
+    return _(value) if isinstance(value, str) and value else value
+
+
 def country_groupings(country: pd.Series) -> pd.DataFrame:
     """The groupings of one country as rows: grouping, value, as of, source."""
     income = country.get("wb_income")
     rows = [
         (
-            "UNICEF region",
-            country.get("unicef_region"),
+            _("UNICEF region"),
+            _region_name(country.get("unicef_region")),
             country.get("unicef_as_of"),
             country.get("unicef_source_url"),
         ),
         (
-            "UNICEF programme region",
-            country.get("unicef_programme_region"),
+            _("UNICEF programme region"),
+            _region_name(country.get("unicef_programme_region")),
             country.get("unicef_as_of"),
             country.get("unicef_source_url"),
         ),
         (
-            "WHO region",
+            _("WHO region"),
             region_label("who", country["who_region"]) if pd.notna(country.get("who_region")) else None,
             country.get("who_as_of"),
             country.get("who_source_url"),
         ),
         (
-            "World Bank region",
-            country.get("wb_region"),
+            _("World Bank region"),
+            _region_name(country.get("wb_region")),
             country.get("wb_as_of"),
             country.get("wb_source_url"),
         ),
         (
-            "World Bank income group",
-            INCOME_GROUPS.get(income) if pd.notna(income) else None,
+            _("World Bank income group"),
+            _(INCOME_GROUPS[income]) if pd.notna(income) and income in INCOME_GROUPS else None,
             country.get("wb_as_of"),
             country.get("wb_source_url"),
         ),
     ]
     frame = pd.DataFrame(rows, columns=["grouping", "value", "as_of", "source_url"])
-    frame["value"] = frame["value"].fillna(NOT_REPORTED)
-    frame["as_of"] = frame["as_of"].where(frame["value"] != NOT_REPORTED, "")
+    frame["value"] = frame["value"].fillna(_(NOT_REPORTED))
+    frame["as_of"] = frame["as_of"].where(frame["value"] != _(NOT_REPORTED), "")
     return frame
 
 
@@ -213,7 +240,7 @@ def country_milestones(milestones: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """A country's milestones, dated ones in order, undated ones last."""
     rows = milestones[milestones["iso3"] == iso3].sort_values(["date", "id"], na_position="last")
     return rows.assign(
-        kind_label=rows["kind"].map(MILESTONE_KINDS),
+        kind_label=rows["kind"].map(lambda k: _(MILESTONE_KINDS[k]) if k in MILESTONE_KINDS else k),
         date_text=[format_date(d, p) for d, p in zip(rows["date"], rows["date_precision"])],
     ).reset_index(drop=True)
 
@@ -241,9 +268,9 @@ def country_activities(activities: pd.DataFrame, organisations: pd.DataFrame, is
 def year_span(start: object, end: object) -> str:
     """'2019-2021', '2020-' (ongoing or end not reported), or 'not reported'."""
     if pd.isna(start) and pd.isna(end):
-        return NOT_REPORTED
+        return _(NOT_REPORTED)
     if pd.isna(start):
-        return f"until {int(end)}"
+        return _("until {year}").format(year=int(end))
     if pd.isna(end):
         return f"{int(start)}-"
     return str(int(start)) if int(start) == int(end) else f"{int(start)}-{int(end)}"

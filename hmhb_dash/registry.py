@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from hmhb_dash.i18n import N_
+
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -12,7 +14,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 @dataclass(frozen=True)
 class PageSpec:
     file: str  # file name under pages/
-    title: str
+    title: str  # English; shown through the catalogue
     url_path: str  # "" for the default page, which Streamlit serves at /
     default: bool = False
     fullscreen: bool = False  # shown without sidebar and page list (the page keeps its own way back)
@@ -24,12 +26,12 @@ class PageSpec:
 
 # No icons in the page list: Material icons load a 375 kB font before the first map can paint.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("map.py", "World map", "", default=True),
-    PageSpec("country.py", "Country", "country"),
-    PageSpec("evidence.py", "Evidence library", "evidence"),
-    PageSpec("members.py", "Who does what", "members"),
-    PageSpec("present.py", "Presentation", "present", fullscreen=True),
-    PageSpec("data.py", "Data", "data"),
+    PageSpec("map.py", N_("World map"), "", default=True),
+    PageSpec("country.py", N_("Country"), "country"),
+    PageSpec("evidence.py", N_("Evidence library"), "evidence"),
+    PageSpec("members.py", N_("Who does what"), "members"),
+    PageSpec("present.py", N_("Presentation"), "present", fullscreen=True),
+    PageSpec("data.py", N_("Data"), "data"),
 )
 
 

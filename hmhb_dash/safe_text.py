@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
+from hmhb_dash.i18n import _
 from hmhb_dash.schema import NOT_REPORTED
 
 # CommonMark lets any ASCII punctuation be backslash-escaped. Escaping all of it also stops Streamlit's
@@ -45,10 +46,12 @@ def missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value))) or value == ""
 
 
-def text(value: object, empty: str = NOT_REPORTED) -> str:
-    """A value for display in Markdown: missing becomes `empty`; the rest is escaped, on one line so no
-    new block (heading, list, quote) can start."""
-    return empty if missing(value) else markdown(" ".join(str(value).split()))
+def text(value: object, empty: str | None = None) -> str:
+    """A value for display in Markdown: missing becomes `empty` ("not reported" in the current
+    language); the rest is escaped, on one line so no new block (heading, list, quote) can start."""
+    if missing(value):
+        return _(NOT_REPORTED) if empty is None else empty
+    return markdown(" ".join(str(value).split()))
 
 
 def safe_url(url: object) -> str | None:

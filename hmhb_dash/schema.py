@@ -7,23 +7,25 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from hmhb_dash.i18n import N_
+
 if TYPE_CHECKING:
     import pandera.pandas as pa
 
 # --- Stage model ----------------------------------------------------------------------------------
 STAGES: dict[int, str] = {
-    0: "No recorded activity",
-    1: "Evidence only",
-    2: "Exploration",
-    3: "Initial implementation",
-    4: "Scale-up",
+    0: N_("No recorded activity"),
+    1: N_("Evidence only"),
+    2: N_("Exploration"),
+    3: N_("Initial implementation"),
+    4: N_("Scale-up"),
 }
 STAGE_MEANINGS: dict[int, str] = {
-    0: "Nothing documented in the data.",
-    1: "An MMS impact study took place; introduction not explored.",
-    2: "Enabling environment: landscape analysis, advocacy, policy recommendation.",
-    3: "MMS delivered in a pilot, usually with implementation research.",
-    4: "National (or large sub-national) delivery through antenatal care.",
+    0: N_("Nothing documented in the data."),
+    1: N_("An MMS impact study took place; introduction not explored."),
+    2: N_("Enabling environment: landscape analysis, advocacy, policy recommendation."),
+    3: N_("MMS delivered in a pilot, usually with implementation research."),
+    4: N_("National (or large sub-national) delivery through antenatal care."),
 }
 # Okabe-Ito based, ordered light to dark so stage reads as progress; safe for the common forms of
 # colour blindness and distinct in greyscale. Grey is reserved for "no record".
@@ -38,106 +40,123 @@ STAGE_COLOURS: dict[int, str] = {
 DATE_PRECISIONS = ("day", "month", "year", "not reported")
 
 MILESTONE_KINDS: dict[str, str] = {
-    "impact_trial": "Impact trial",
-    "implementation_research": "Implementation research",
-    "exploration": "Landscape or readiness work",
-    "pilot": "Pilot",
-    "delivery": "Delivery",
-    "national_programme": "National programme",
-    "national_launch": "National launch",
-    "scale_up": "Scale-up decision",
-    "policy": "Policy or strategy",
-    "guideline": "Guideline",
-    "eml": "Essential medicines list",
-    "manufacturing": "Manufacturing",
-    "supply": "Supply or donation",
-    "commitment": "Commitment",
-    "hmhb_map": "HMHB World Map entry",
-    "consortium": "Consortium",
-    "tool": "Tool",
-    "evidence": "Evidence synthesis",
-    "formulation": "Formulation",
+    "impact_trial": N_("Impact trial"),
+    "implementation_research": N_("Implementation research"),
+    "exploration": N_("Landscape or readiness work"),
+    "pilot": N_("Pilot"),
+    "delivery": N_("Delivery"),
+    "national_programme": N_("National programme"),
+    "national_launch": N_("National launch"),
+    "scale_up": N_("Scale-up decision"),
+    "policy": N_("Policy or strategy"),
+    "guideline": N_("Guideline"),
+    "eml": N_("Essential medicines list"),
+    "manufacturing": N_("Manufacturing"),
+    "supply": N_("Supply or donation"),
+    "commitment": N_("Commitment"),
+    "hmhb_map": N_("HMHB World Map entry"),
+    "consortium": N_("Consortium"),
+    "tool": N_("Tool"),
+    "evidence": N_("Evidence synthesis"),
+    "formulation": N_("Formulation"),
 }
 # Milestone kinds shown as the country's policy status (policy is tracked apart from stage).
 POLICY_KINDS = ("policy", "guideline", "eml", "manufacturing", "commitment")
 
 ORGANISATION_TYPES = (
-    "Academic/research",
-    "Donor/foundation",
-    "Government",
-    "Network/consortium",
-    "NGO",
-    "Private sector/manufacturer",
-    "UN agency",
+    N_("Academic/research"),
+    N_("Donor/foundation"),
+    N_("Government"),
+    N_("Network/consortium"),
+    N_("NGO"),
+    N_("Private sector/manufacturer"),
+    N_("UN agency"),
 )
 ACTIVITY_TYPES = (
-    "Advocacy",
-    "Funding",
-    "Impact trial",
-    "Implementation research",
-    "Manufacturing",
-    "Programme delivery",
-    "Supply/procurement",
-    "Technical assistance",
+    N_("Advocacy"),
+    N_("Funding"),
+    N_("Impact trial"),
+    N_("Implementation research"),
+    N_("Manufacturing"),
+    N_("Programme delivery"),
+    N_("Supply/procurement"),
+    N_("Technical assistance"),
 )
 EVIDENCE_TYPES = (
-    "Case study",
-    "Guidance document",
-    "Implementation tool",
-    "Policy brief",
-    "Report",
-    "Scientific publication",
-    "Systematic review",
-    "Trial",
-    "Webinar/video",
+    N_("Case study"),
+    N_("Guidance document"),
+    N_("Implementation tool"),
+    N_("Policy brief"),
+    N_("Report"),
+    N_("Scientific publication"),
+    N_("Systematic review"),
+    N_("Trial"),
+    N_("Webinar/video"),
 )
 TOPICS = (
-    "Advocacy",
-    "Cost-effectiveness",
-    "Implementation",
-    "Policy and policy development",
-    "Research",
-    "Supply and manufacturing",
+    N_("Advocacy"),
+    N_("Cost-effectiveness"),
+    N_("Implementation"),
+    N_("Policy and policy development"),
+    N_("Research"),
+    N_("Supply and manufacturing"),
 )
 
 # Region groupings a user can filter by: key -> (label, countries column). Short keys go in URLs.
 REGION_GROUPINGS: dict[str, tuple[str, str]] = {
-    "unicef": ("UNICEF region", "unicef_region"),
-    "who": ("WHO region", "who_region"),
-    "wb": ("World Bank region", "wb_region"),
+    "unicef": (N_("UNICEF region"), "unicef_region"),
+    "who": (N_("WHO region"), "who_region"),
+    "wb": (N_("World Bank region"), "wb_region"),
 }
 WHO_REGION_NAMES: dict[str, str] = {
-    "AFR": "African Region",
-    "AMR": "Region of the Americas",
-    "EMR": "Eastern Mediterranean Region",
-    "EUR": "European Region",
-    "SEAR": "South-East Asia Region",
-    "WPR": "Western Pacific Region",
+    "AFR": N_("African Region"),
+    "AMR": N_("Region of the Americas"),
+    "EMR": N_("Eastern Mediterranean Region"),
+    "EUR": N_("European Region"),
+    "SEAR": N_("South-East Asia Region"),
+    "WPR": N_("Western Pacific Region"),
 }
+# The region names of the bundled groupings (data values), marked so the catalogue translates them.
+REGION_NAMES = (
+    N_("East Asia and Pacific"),
+    N_("Eastern and Southern Africa"),
+    N_("Europe and Central Asia"),
+    N_("Latin America and Caribbean"),
+    N_("Latin America and the Caribbean"),
+    N_("Middle East and North Africa"),
+    N_("North America"),
+    N_("South Asia"),
+    N_("West and Central Africa"),
+    N_("East Asia & Pacific"),
+    N_("Europe & Central Asia"),
+    N_("Latin America & Caribbean"),
+    N_("Middle East, North Africa, Afghanistan & Pakistan"),
+    N_("Sub-Saharan Africa"),
+)
 INCOME_GROUPS: dict[str, str] = {
-    "L": "Low income",
-    "LM": "Lower-middle income",
-    "UM": "Upper-middle income",
-    "H": "High income",
+    "L": N_("Low income"),
+    "LM": N_("Lower-middle income"),
+    "UM": N_("Upper-middle income"),
+    "H": N_("High income"),
 }
 # Indicators: numbers a source gives per country. Kinds are never added together.
 INDICATOR_KINDS: dict[str, str] = {
-    "women_reached": "Pregnant women reached",
-    "women_targeted": "Pregnant women targeted",
-    "tablets_distributed": "MMS tablets distributed",
-    "bottles_distributed": "MMS bottles distributed",
-    "tablets_planned": "MMS tablets planned",
-    "bottles_planned": "MMS bottles planned",
+    "women_reached": N_("Pregnant women reached"),
+    "women_targeted": N_("Pregnant women targeted"),
+    "tablets_distributed": N_("MMS tablets distributed"),
+    "bottles_distributed": N_("MMS bottles distributed"),
+    "tablets_planned": N_("MMS tablets planned"),
+    "bottles_planned": N_("MMS bottles planned"),
 }
 # HMHB's own published labels: the newer country pages' three phases and the 2021- World Map's four
 # categories. Phases 1-3 are this project's stages 2-4; categories 1-4 are stages 1-4.
-HMHB_SCHEMES: dict[str, str] = {"phase": "HMHB phase", "map_category": "HMHB World Map category"}
-HMHB_PHASES: dict[int, str] = {1: "Exploration", 2: "Initial implementation", 3: "Scale-up"}
+HMHB_SCHEMES: dict[str, str] = {"phase": N_("HMHB phase"), "map_category": N_("HMHB World Map category")}
+HMHB_PHASES: dict[int, str] = {1: N_("Exploration"), 2: N_("Initial implementation"), 3: N_("Scale-up")}
 HMHB_MAP_CATEGORIES: dict[int, str] = {
-    1: "Impact study only",
-    2: "Exploration",
-    3: "Initial implementation",
-    4: "Scale-up",
+    1: N_("Impact study only"),
+    2: N_("Exploration"),
+    3: N_("Initial implementation"),
+    4: N_("Scale-up"),
 }
 
 
@@ -150,7 +169,7 @@ def hmhb_stage(scheme: str, code: int) -> int:
 GLOBAL_ISO3 = "WLD"
 
 LIST_SEPARATOR = ";"
-NOT_REPORTED = "not reported"
+NOT_REPORTED = N_("not reported")
 
 # --- Schemas ---------------------------------------------------------------------------------
 # The table names, in the order of the workbook's sheets and the store's files.

@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from hmhb_dash.i18n import _, ngettext
 from hmhb_dash.schema import STAGE_COLOURS, STAGES
 
 FONT = "font-family=\"'Source Sans Pro','DejaVu Sans','Liberation Sans',Arial,sans-serif\""
@@ -18,6 +19,11 @@ FONT = "font-family=\"'Source Sans Pro','DejaVu Sans','Liberation Sans',Arial,sa
 
 def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+def _bar_title(stage: int, n: int, year: int) -> str:
+    counted = ngettext("{n} country in {year}", "{n} countries in {year}", n).format(n=n, year=year)
+    return f"{_(STAGES[stage])}: {counted}"
 
 
 def nice_step(top: int, ticks: int = 5) -> int:
@@ -39,13 +45,14 @@ def stages_over_time_svg(
     title: str = "",
     subtitle: str = "",
     source: str = "",
-    label: str = "Countries per MMS programme stage at the end of each year",
+    label: str = "",
 ) -> str:
     """Stacked bars of countries at stages 1-4 per year (`over_time`: year, stage, countries).
 
     `scale` enlarges every text and margin (slides); margins leave room for the longest labels, so
     nothing is cut at the picture's edges.
     """
+    label = label or _("Countries per MMS programme stage at the end of each year")
     staged = over_time[over_time["stage"] > 0]
     years = sorted(staged["year"].unique())
     totals = staged.groupby("year")["countries"].sum()
@@ -80,6 +87,7 @@ def stages_over_time_svg(
     for stage, name in STAGES.items():
         if stage == 0:
             continue
+        name = _(name)
         parts.append(
             f'<rect x="{x:.0f}" y="{legend_y:.0f}" width="{14 * scale:.0f}" height="{14 * scale:.0f}" '
             f'fill="{STAGE_COLOURS[stage]}" stroke="#777777" stroke-width="0.6"/>'
@@ -98,7 +106,7 @@ def stages_over_time_svg(
         )
     parts.append(
         f'<text transform="translate({20 + 8 * scale:.0f} {plot_top + plot_h / 2:.0f}) rotate(-90)" '
-        f'font-size="{text:.0f}" text-anchor="middle" fill="#333333" {FONT}>Countries</text>'
+        f'font-size="{text:.0f}" text-anchor="middle" fill="#333333" {FONT}>{_esc(_("Countries"))}</text>'
     )
     if years:
         slot = plot_w / len(years)
@@ -117,7 +125,7 @@ def stages_over_time_svg(
                 parts.append(
                     f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{bar:.1f}" height="{y1 - y0:.1f}" '
                     f'fill="{STAGE_COLOURS[stage]}" stroke="#555555" stroke-width="0.4">'
-                    f"<title>{_esc(STAGES[stage])}: {n} countries in {year}</title></rect>"
+                    f"<title>{_esc(_bar_title(stage, n, year))}</title></rect>"
                 )
                 base += n
             if year % label_every == 0 or len(years) <= 15:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from hmhb_dash import geo, queries
+from hmhb_dash.i18n import _
 from hmhb_dash.schema import STAGE_COLOURS, STAGES
 
 if TYPE_CHECKING:
@@ -260,14 +261,14 @@ class LegendItem:
 
 def stage_legend(counts: dict[int, int]) -> list[LegendItem]:
     """One legend entry per stage with its count, as the map shows it."""
-    return [LegendItem(STAGE_COLOURS[s], f"{label} ({counts.get(s, 0)})") for s, label in STAGES.items()]
+    return [LegendItem(STAGE_COLOURS[s], f"{_(label)} ({counts.get(s, 0)})") for s, label in STAGES.items()]
 
 
 def stage_picture(status: pd.DataFrame) -> tuple[dict[str, str], dict[str, str], list[LegendItem]]:
     """Fills, hover titles and legend of a stage map from a status table (iso3, name, stage, ...)."""
     fills = dict(zip(status["iso3"], status["stage"].map(STAGE_COLOURS)))
     titles = {
-        iso3: f"{name}: {label}" + (f", since {since}" if since else "")
+        iso3: f"{name}: {label}" + (_(", since {date}").format(date=since) if since else "")
         for iso3, name, label, since in zip(
             status["iso3"], status["name"], status["stage_label"], status["since_text"]
         )
@@ -304,9 +305,10 @@ def map_svg(
     offset_x = 24 + (map_w - w * scale) / 2 - x * scale
     offset_y = top + (map_h - h * scale) / 2 - y * scale
     stroke = 0.6 / scale * 1.4
+    aria = _esc(title or _("World map"))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{pixel_width}" height="{pixel_height}" '
-        f'viewBox="0 0 {pixel_width} {pixel_height}" role="img" aria-label="{_esc(title or "World map")}">',
+        f'viewBox="0 0 {pixel_width} {pixel_height}" role="img" aria-label="{aria}">',
         f'<rect width="{pixel_width}" height="{pixel_height}" fill="#ffffff"/>',
     ]
     if title:
@@ -402,7 +404,7 @@ def stage_view_payload(
         "play": play,
         "include": list(include) if include is not None else None,
         "box": list(view_box(shapes, include or ())),
-        "legend": [[label, STAGE_COLOURS[stage]] for stage, label in STAGES.items()],
+        "legend": [[_(label), STAGE_COLOURS[stage]] for stage, label in STAGES.items()],
         "text": text,
     }
 

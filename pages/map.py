@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from hmhb_dash.i18n import _
 from hmhb_dash.ui import base, map_page, record_section
 
 base.require_router()
@@ -9,8 +10,8 @@ base.require_router()
 parsed = map_page.map_view_from_url()
 view = map_page.view_before_widgets(parsed)  # the map reaches the browser before the sidebar
 
-st.title("MMS adoption by country")
-st.caption(f"{base.escape_markdown(map_page.filter_caption(view))}. {base.ATTRIBUTION}")
+st.title(_("MMS adoption by country"))
+st.caption(f"{base.escape_markdown(map_page.filter_caption(view))}. {base.attribution()}")
 base.show_notices(parsed)
 # Drawn above the map but filled after it, so the browser gets the map first.
 above_map = st.container()
@@ -28,8 +29,8 @@ map_page.map_link(view)
 
 base.country_picker(key="map_country_picker")
 
-st.header("Countries per stage over time")
+st.header(_("Countries per stage over time"))
 map_page.over_time_chart(view)
 
-st.header("Countries with a recorded stage")
+st.header(_("Countries with a recorded stage"))
 map_page.stage_table(map_page.map_country_table(view), key="map_table")

@@ -1,6 +1,7 @@
 """Presentation: a projector-ready sequence of slides for the current view, stepped with next/previous."""
 
 from hmhb_dash import presentation
+from hmhb_dash.i18n import _
 from hmhb_dash.ui import base, present_page
 
 base.require_router()
@@ -19,5 +20,5 @@ base.write_params(params)
 
 present_page.present_slide(view, slides[step - 1])
 
-with link_place.popover("Link", icon=":material/link:"):
+with link_place.popover(_("Link"), icon=":material/link:"):
     base.copy_link(params, "present")

@@ -15,7 +15,8 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import admin, geo, queries, safe_text, store
+from hmhb_dash import admin, geo, i18n, queries, safe_text, store
+from hmhb_dash.i18n import N_, _
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.registry import page
 from hmhb_dash.safe_text import markdown as escape_markdown
@@ -23,7 +24,7 @@ from hmhb_dash.safe_text import markdown_link
 from hmhb_dash.schema import INCOME_GROUPS, NOT_REPORTED, REGION_GROUPINGS
 from hmhb_dash.ui import parts
 
-ATTRIBUTION = (
+ATTRIBUTION = N_(
     "Stages are this project's reading of the public record (HMHB World Map, ministries, partners, "
     "trials); each links to its source."
 )
@@ -76,12 +77,78 @@ def data_version() -> str:
 
 
 def data_key() -> str:
-    """Cache key of the data being shown: its directory and version.
+    """Cache key of what is shown: the data's directory and version, and the language.
 
     Keyed by directory too, so caches never serve one directory's tables for another whose version
-    has the same id (tests and benchmarks switch HMHB_DATA_DIR within one process).
+    has the same id (tests and benchmarks switch HMHB_DATA_DIR within one process); by language, so
+    every label, date and country name built once is built in the language it is shown in.
     """
-    return f"{store.data_dir()}|{data_version()}"
+    return f"{store.data_dir()}|{data_version()}|{i18n.current()}"
+
+
+# --- Language ----------------------------------------------------------------------------------
+LANG_STATE = "_hmhb_lang"  # the session's language, kept while a page link drops the URL's `lang`
+LANG_WIDGET = "lang_choice"
+
+
+def _browser_language() -> str | None:
+    try:
+        return i18n.from_locale(st.context.locale)
+    except Exception:  # no browser context (AppTest, bare mode)
+        return None
+
+
+def set_language() -> str | None:
+    """Decide the run's language once, before anything is drawn: the URL's `lang`, else the session's
+    choice, else the browser's locale, else English. Returns a notice for an unknown `lang` value.
+
+    The URL then says the language whenever it is not the one a fresh visit would get, so every link
+    to the view reopens it in the same language.
+    """
+    lang, notice = i18n.parse_lang(st.query_params.get("lang"))
+    lang = lang or st.session_state.get(LANG_STATE) or _browser_language() or i18n.DEFAULT
+    i18n.set_current(lang)
+    st.session_state[LANG_STATE] = lang
+    wanted = lang_param()
+    if st.query_params.get("lang") != wanted.get("lang"):
+        if wanted:
+            st.query_params["lang"] = wanted["lang"]
+        elif "lang" in st.query_params and notice is None:
+            del st.query_params["lang"]
+    return notice
+
+
+def lang_param() -> dict[str, str]:
+    """`{"lang": "fr"}` for links and the URL, empty for English in an English browser."""
+    lang = i18n.current()
+    if lang == i18n.DEFAULT and (_browser_language() or i18n.DEFAULT) == i18n.DEFAULT:
+        return {}
+    return {"lang": lang}
+
+
+def _language_chosen() -> None:
+    chosen = st.session_state.get(LANG_WIDGET)
+    if chosen in i18n.LANGUAGES:  # clicking the chosen language again deselects it: keep it
+        st.query_params["lang"] = chosen
+        st.session_state[LANG_STATE] = chosen
+
+
+def language_picker(where=None) -> None:
+    """English, Français, Português: a compact choice, in the sidebar unless told where."""
+    st.session_state[LANG_WIDGET] = i18n.current()
+    (where or st.sidebar).segmented_control(
+        _("Language"),
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.get,
+        key=LANG_WIDGET,
+        on_change=_language_chosen,
+        label_visibility="collapsed",
+    )
+
+
+def show_language_notice(notice: str | None) -> None:
+    if notice:
+        st.info(escape_markdown(notice), icon=":material/translate:")
 
 
 # cache_resource, not cache_data: tables are read-only here and copying them on every rerun
@@ -91,7 +158,15 @@ def _load_table(root: str, version: str, name: str) -> pd.DataFrame:
     return pd.read_parquet(store.version_dir(Path(root), version) / f"{name}.parquet")
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _localised_countries(root: str, version: str, lang: str) -> pd.DataFrame:
+    return i18n.localise_countries(_load_table(root, version, "countries"), lang)
+
+
 def table(name: str) -> pd.DataFrame:
+    """A table of the data shown; the countries' names are in the current language."""
+    if name == "countries" and i18n.current() != i18n.DEFAULT:
+        return _localised_countries(str(store.data_dir()), data_version(), i18n.current())
     return _load_table(str(store.data_dir()), data_version(), name)
 
 
@@ -123,6 +198,10 @@ def status(view: MapView, year: int | None = None) -> pd.DataFrame:
 PLOTLY_CONFIG = geo.plotly_config()
 
 
+def attribution() -> str:
+    return _(ATTRIBUTION)
+
+
 def show_notices(parsed: Parsed) -> None:
     # Notices quote what the URL held: shown as literal text, never as Markdown.
     for notice in parsed.notices:
@@ -132,7 +211,7 @@ def show_notices(parsed: Parsed) -> None:
 def write_params(params: dict[str, str], keep: Iterable[str] = ()) -> None:
     """Make the URL show exactly `params` (plus the `keep` ones already there)."""
     current = st.query_params.to_dict()
-    wanted = {k: v for k, v in current.items() if k in keep} | params
+    wanted = {k: v for k, v in current.items() if k in keep} | params | lang_param()
     if wanted != current:
         st.query_params.from_dict(wanted)
 
@@ -150,9 +229,9 @@ def go_to_country(iso3: str) -> None:
     st.switch_page(str(page("country").path), query_params={"country": iso3})
 
 
-def source_link(url: object, label: str = "source") -> str:
+def source_link(url: object, label: str | None = None) -> str:
     """Markdown link for a source URL; only http(s) is ever rendered as a link."""
-    return markdown_link(label, url) or NOT_REPORTED
+    return markdown_link(_("source") if label is None else label, url) or _(NOT_REPORTED)
 
 
 def text(value: object) -> str:
@@ -166,11 +245,14 @@ def _picker_names(version: str, day: dt.date) -> dict[str, str]:
     return dict(zip(ordered["iso3"], ordered["name"]))
 
 
-def country_picker(key: str, label: str = "Open a country page") -> None:
+def country_picker(key: str, label: str | None = None) -> None:
     """A selector of every country (those with a stage first): reaches states too small to click."""
     names = _picker_names(data_key(), today())
     choice = st.selectbox(
-        label, [None, *names], format_func=lambda c: "Choose a country" if c is None else names[c], key=key
+        _("Open a country page") if label is None else label,
+        [None, *names],
+        format_func=lambda c: _("Choose a country") if c is None else names[c],
+        key=key,
     )
     if choice:
         go_to_country(choice)
@@ -191,12 +273,12 @@ def empty_note(message: str) -> None:
 
 
 def verified_mark(verified: pd.Series) -> pd.Series:
-    return verified.map({True: "", False: "not verified"})
+    return verified.map({True: "", False: _("not verified")})
 
 
 def copy_link(params: dict[str, str], url_path: str, where=None) -> None:
     """The link that reopens this view, with a button that copies it."""
-    query = urlencode(params, safe=",")
+    query = urlencode(params | lang_param(), safe=",")
     path = "/" + url_path + (f"?{query}" if query else "")
     try:
         here = urlsplit(st.context.url or "")
@@ -233,27 +315,27 @@ def region_and_income(container, start: MapView, key_prefix: str = "", horizonta
     """
     countries = table("countries")
     grouping = container.radio(
-        "Region grouping",
+        _("Region grouping"),
         list(REGION_GROUPINGS),
         index=list(REGION_GROUPINGS).index(start.grouping),
-        format_func=lambda g: REGION_GROUPINGS[g][0],
+        format_func=queries.grouping_label,
         key=f"{key_prefix}grouping",
         horizontal=horizontal,
     )
     regions = queries.region_options(countries, grouping)
     region = container.radio(
-        "Region",
+        _("Region"),
         [None, *regions],
         index=([None, *regions].index(start.region) if start.region in regions else 0),
-        format_func=lambda r: "All regions" if r is None else queries.region_label(grouping, r),
+        format_func=lambda r: _("All regions") if r is None else queries.region_label(grouping, r),
         key=f"{key_prefix}region_{grouping}",
         horizontal=horizontal,
     )
     income = container.radio(
-        "Income group (World Bank)",
+        _("Income group (World Bank)"),
         [None, *INCOME_GROUPS],
         index=[None, *INCOME_GROUPS].index(start.income),
-        format_func=lambda i: "All income groups" if i is None else INCOME_GROUPS[i],
+        format_func=lambda i: _("All income groups") if i is None else queries.income_label(i),
         key=f"{key_prefix}income",
         horizontal=horizontal,
     )

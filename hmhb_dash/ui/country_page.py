@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from hmhb_dash import charts, members, queries, store, story
+from hmhb_dash.i18n import _
 from hmhb_dash.schema import NOT_REPORTED
 from hmhb_dash.ui.base import data_key, empty_note, source_link, table, text, today, verified_mark
 
@@ -15,11 +16,13 @@ from hmhb_dash.ui.base import data_key, empty_note, source_link, table, text, to
 def stage_summary(history: pd.DataFrame) -> None:
     """The country's current stage, since when, why, and the source."""
     if history.empty:
-        st.markdown(f"**Stage:** No recorded activity ({NOT_REPORTED} in this dataset)")
+        st.markdown(_("**Stage:** No recorded activity (not reported in this dataset)"))
         return
     dated = history.assign(_sort=history["since"].fillna(pd.Timestamp(today())))
     latest = dated.sort_values(["_sort", "stage"]).iloc[-1]
-    st.markdown(f"**Stage:** {latest['stage_label']} since {latest['since_text']}")
+    st.markdown(
+        _("**Stage:** {stage} since {since}").format(stage=latest["stage_label"], since=latest["since_text"])
+    )
     st.markdown(f"{text(latest['basis'])} {source_link(latest['source_url'])}")
 
 
@@ -29,10 +32,10 @@ def groupings_table(groupings: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "grouping": "Grouping",
-            "value": "Value",
-            "as_of": "As of",
-            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
+            "grouping": _("Grouping"),
+            "value": _("Value"),
+            "as_of": _("As of"),
+            "source_url": st.column_config.LinkColumn(_("Source"), display_text=_("source")),
         },
     )
 
@@ -40,7 +43,7 @@ def groupings_table(groupings: pd.DataFrame) -> None:
 def history_story(history: pd.DataFrame) -> None:
     """The stage history as sentences, oldest first, each with its source."""
     if history.empty:
-        empty_note("No stage recorded.")
+        empty_note(_("No stage recorded."))
         return
     st.markdown("\n".join(f"- {line}" for line in story.history_sentences(history)))
 
@@ -57,10 +60,11 @@ def milestone_story(milestones: pd.DataFrame, empty: str) -> None:
 
 def activity_table(activities: pd.DataFrame) -> None:
     if activities.empty:
-        empty_note("No organisation activity recorded.")
+        empty_note(_("No organisation activity recorded."))
         return
     rows = activities.assign(
         check=verified_mark(activities["verified"]),
+        activity_type=activities["activity_type"].map(queries.vocabulary_label),
         org_page=activities["organisation_id"].map(members.org_url),
     )
     st.dataframe(
@@ -68,24 +72,25 @@ def activity_table(activities: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "organisation": "Organisation",
-            "activity_type": "Activity",
-            "years": "Years",
-            "description": st.column_config.TextColumn("What", width="large"),
-            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
-            "check": "Checked",
-            "org_page": st.column_config.LinkColumn("Organisation page", display_text="open"),
+            "organisation": _("Organisation"),
+            "activity_type": _("Activity"),
+            "years": _("Years"),
+            "description": st.column_config.TextColumn(_("What"), width="large"),
+            "source_url": st.column_config.LinkColumn(_("Source"), display_text=_("source")),
+            "check": _("Checked"),
+            "org_page": st.column_config.LinkColumn(_("Organisation page"), display_text=_("open")),
         },
     )
 
 
 def evidence_table(evidence: pd.DataFrame) -> None:
     if evidence.empty:
-        empty_note("No evidence item names this country.")
+        empty_note(_("No evidence item names this country."))
         return
     rows = evidence.assign(
         check=verified_mark(evidence["verified"]),
-        year_text=evidence["year"].map(lambda y: NOT_REPORTED if pd.isna(y) else str(int(y))),
+        year_text=evidence["year"].map(lambda y: _(NOT_REPORTED) if pd.isna(y) else str(int(y))),
+        type=evidence["type"].map(queries.vocabulary_label),
         page=evidence["id"].map(members.evidence_item_url),
     )
     st.dataframe(
@@ -93,13 +98,13 @@ def evidence_table(evidence: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "year_text": "Year",
-            "title": st.column_config.TextColumn("Title", width="large"),
-            "type": "Type",
-            "publisher": "Publisher or journal",
-            "url": st.column_config.LinkColumn("Link", display_text="open"),
-            "check": "Checked",
-            "page": st.column_config.LinkColumn("In the library", display_text="details"),
+            "year_text": _("Year"),
+            "title": st.column_config.TextColumn(_("Title"), width="large"),
+            "type": _("Type"),
+            "publisher": _("Publisher or journal"),
+            "url": st.column_config.LinkColumn(_("Link"), display_text=_("open")),
+            "check": _("Checked"),
+            "page": st.column_config.LinkColumn(_("In the library"), display_text=_("details")),
         },
     )
 

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from hmhb_dash import admin, store
+from hmhb_dash.i18n import _
 from hmhb_dash.ui.base import data_version, escape_markdown, table, today
 
 # ingest and workbook (pandera, pycountry, openpyxl) are imported inside the steward's functions:
@@ -51,14 +52,22 @@ def admin_signed_in() -> bool:
         if problem:
             st.warning(problem, icon=":material/lock:")
         else:
-            st.info(admin.HOW_TO_ENABLE, icon=":material/lock:")
+            st.info(
+                _(
+                    "Editing data is off because no admin secret is configured. To turn it on, set the "
+                    'environment variable `{env}` before starting the app, or add `{key} = "..."` to '
+                    "`.streamlit/secrets.toml` (that file is never committed). Use a long random value, at "
+                    "least {length} characters, and share it only with the people who publish data."
+                ).format(env=admin.ENV_VAR, key=admin.SECRETS_KEY, length=admin.MIN_SECRET_LENGTH),
+                icon=":material/lock:",
+            )
         return False
     # The session remembers a hash of the secret, so changing the secret signs everyone out.
     if st.session_state.get("admin_ok") == _fingerprint(secret):
         return True
     with st.form("admin_sign_in", clear_on_submit=True):
-        password = st.text_input("Admin password", type="password", key="admin_password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        password = st.text_input(_("Admin password"), type="password", key="admin_password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         attempt = _admin_throttle().attempt(password or "", secret, time.monotonic(), _client())
         if attempt.ok:
@@ -70,7 +79,7 @@ def admin_signed_in() -> bool:
 
 def admin_sign_out() -> None:
     with st.sidebar:
-        if st.button("Sign out", icon=":material/logout:", key="admin_sign_out"):
+        if st.button(_("Sign out"), icon=":material/logout:", key="admin_sign_out"):
             st.session_state.pop("admin_ok", None)
             st.rerun()
 
@@ -86,7 +95,7 @@ def flash() -> None:
 def _workbook_bytes(root: str, version: str) -> bytes:
     from hmhb_dash import workbook
 
-    _, tables = store.read_tables(Path(root), version)
+    _version, tables = store.read_tables(Path(root), version)
     return workbook.export_workbook(tables, version)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from hmhb_dash import citations, evidence, members, queries
+from hmhb_dash.i18n import _, ngettext
 from hmhb_dash.permalinks import EvidenceView, Parsed, parse_evidence_view
 from hmhb_dash.registry import page
 from hmhb_dash.schema import EVIDENCE_TYPES, NOT_REPORTED, REGION_GROUPINGS, TOPICS
@@ -53,7 +54,7 @@ def _evidence_meta(version: str, day: dt.date) -> tuple[tuple[int, int], frozens
 
 
 def evidence_view_from_url() -> Parsed:
-    years, ids, _ = _evidence_meta(data_key(), today())
+    years, ids, _names = _evidence_meta(data_key(), today())
     return parse_evidence_view(
         st.query_params.to_dict(), table("countries"), years, ids, TOPICS, EVIDENCE_TYPES
     )
@@ -88,7 +89,7 @@ def evidence_filters(parsed: Parsed):
     """
 
     start = parsed.view
-    (first, last), _, library_countries = _evidence_meta(data_key(), today())
+    (first, last), _ids, library_countries = _evidence_meta(data_key(), today())
     countries = table("countries")
     init_state(
         {
@@ -121,17 +122,19 @@ def evidence_filters(parsed: Parsed):
     results, counts = _evidence_run(data_key(), query)
     with st.sidebar:
         st.text_input(
-            "Search",
+            _("Search"),
             key="ev_q",
             max_chars=200,
-            placeholder="e.g. jivita birth weight",
-            help="Words in the title, authors, publisher or summary; all must match. Case and accents "
-            "do not matter. Title matches come first.",
+            placeholder=_("e.g. jivita birth weight"),
+            help=_(
+                "Words in the title, authors, publisher or summary; all must match. Case and accents "
+                "do not matter. Title matches come first."
+            ),
         )
         st.radio(
-            "Region grouping",
+            _("Region grouping"),
             list(REGION_GROUPINGS),
-            format_func=lambda g: REGION_GROUPINGS[g][0],
+            format_func=queries.grouping_label,
             key="ev_grouping",
         )
         regions = [r for r in counts["region"] if r != evidence.GLOBAL]
@@ -139,47 +142,53 @@ def evidence_filters(parsed: Parsed):
         if state.get(region_key) not in (ALL_REGIONS, *regions):
             state[region_key] = ALL_REGIONS
         st.selectbox(
-            "Region",
+            _("Region"),
             [ALL_REGIONS, *regions],
             format_func=lambda r: (
-                "All regions"
+                _("All regions")
                 if r == ALL_REGIONS
                 else f"{queries.region_label(grouping, r)} ({counts['region'].get(r, 0)})"
             ),
             key=region_key,
-            help="Derived from each item's countries. An item naming several countries is in each of "
-            "their regions.",
+            help=_(
+                "Derived from each item's countries. An item naming several countries is in each of "
+                "their regions."
+            ),
         )
         st.checkbox(
-            f"Also global items ({counts['region'].get(evidence.GLOBAL, 0)})",
+            _("Also global items ({n})").format(n=counts["region"].get(evidence.GLOBAL, 0)),
             key="ev_global",
             disabled=not state.get(region_key),
-            help="Items that name no country.",
+            help=_("Items that name no country."),
         )
         st.multiselect(
-            "Country",
+            _("Country"),
             list(library_countries),
             format_func=counted(counts["country"], lambda c: library_countries.get(c, c)),
             key="ev_country",
-            placeholder="Any country",
+            placeholder=_("Any country"),
         )
         st.multiselect(
-            "Topic",
+            _("Topic"),
             list(TOPICS),
-            format_func=counted(counts["topic"]),
+            format_func=counted(counts["topic"], _),
             key="ev_topic",
-            placeholder="Any topic",
+            placeholder=_("Any topic"),
         )
         st.multiselect(
-            "Type",
+            _("Type"),
             list(EVIDENCE_TYPES),
-            format_func=counted(counts["type"]),
+            format_func=counted(counts["type"], _),
             key="ev_type",
-            placeholder="Any type",
+            placeholder=_("Any type"),
         )
-        st.slider("Years", first, last, key="ev_years", help="Undated items show only with every year.")
-        st.checkbox(f"Verified only ({counts['verified'].get('verified', 0)})", key="ev_verified")
-        st.button("Clear filters", on_click=_clear_evidence_filters, args=(first, last), key="ev_clear_side")
+        st.slider(_("Years"), first, last, key="ev_years", help=_("Undated items show only with every year."))
+        st.checkbox(
+            _("Verified only ({n})").format(n=counts["verified"].get("verified", 0)), key="ev_verified"
+        )
+        st.button(
+            _("Clear filters"), on_click=_clear_evidence_filters, args=(first, last), key="ev_clear_side"
+        )
     view = EvidenceView(
         query.grouping,
         query.region,
@@ -202,17 +211,22 @@ def evidence_summary(view, results: pd.DataFrame) -> None:
     total = len(evidence_index())
     parts = []
     if view.q:
-        parts.append(f"matching “{escape_markdown(view.q)}”")
+        parts.append(_("matching “{words}”").format(words=escape_markdown(view.q)))
     if view.region:
-        parts.append("in " + escape_markdown(queries.region_label(view.grouping, view.region)))
+        parts.append(
+            _("in {region}").format(region=escape_markdown(queries.region_label(view.grouping, view.region)))
+        )
         if view.include_global:
-            parts.append("plus global items")
-    st.markdown(f"**{len(results)}** of {total} items " + ", ".join(parts))
+            parts.append(_("plus global items"))
+    summary = ngettext("**{n}** of {total} item", "**{n}** of {total} items", total).format(
+        n=len(results), total=total
+    )
+    st.markdown(summary + " " + ", ".join(parts))
 
 
 def evidence_empty(first: int, last: int) -> None:
-    st.info("No item matches these filters.", icon=":material/search_off:")
-    st.button("Clear filters", on_click=_clear_evidence_filters, args=(first, last), key="ev_clear_main")
+    st.info(_("No item matches these filters."), icon=":material/search_off:")
+    st.button(_("Clear filters"), on_click=_clear_evidence_filters, args=(first, last), key="ev_clear_main")
 
 
 def evidence_year_bounds() -> tuple[int, int]:
@@ -244,13 +258,15 @@ _RESULT_COLUMNS = [
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _results_display(version: str, query: evidence.EvidenceQuery) -> tuple[pd.DataFrame, list[str]]:
-    results, _ = _evidence_run(version, query)
+    results, _counts = _evidence_run(version, query)
     head = results.head(MAX_ROWS_SHOWN)
     shown = head.assign(
         check=verified_mark(head["verified"]),
-        authors_text=head["authors"].fillna(NOT_REPORTED),
-        publisher_text=head["publisher"].fillna(NOT_REPORTED),
-        summary_text=head["summary"].fillna(NOT_REPORTED),
+        authors_text=head["authors"].fillna(_(NOT_REPORTED)),
+        publisher_text=head["publisher"].fillna(_(NOT_REPORTED)),
+        summary_text=head["summary"].fillna(_(NOT_REPORTED)),
+        type=head["type"].map(queries.vocabulary_label),
+        topic_list=head["topic_list"].map(queries.list_label),
     )
     return shown[_RESULT_COLUMNS], head["id"].tolist()
 
@@ -260,8 +276,10 @@ def evidence_results_table(results: pd.DataFrame, query: evidence.EvidenceQuery)
     shown, ids = _results_display(data_key(), query)
     if len(results) > len(shown):
         st.caption(
-            f"Showing the first {len(shown)} of {len(results)} (best matches, then newest). Narrow the "
-            "filters to see the rest; the downloads below carry all of them."
+            _(
+                "Showing the first {shown} of {total} (best matches, then newest). Narrow the filters to see "
+                "the rest; the downloads below carry all of them."
+            ).format(shown=len(shown), total=len(results))
         )
     # A new table (and selection) per query: a stored row number would point at another item.
     key = f"ev_table_{abs(hash(query)) % 10**12}"
@@ -276,19 +294,19 @@ def evidence_results_table(results: pd.DataFrame, query: evidence.EvidenceQuery)
         selection_mode="single-row",
         selection_default=default,
         column_config={
-            "title": st.column_config.TextColumn("Title", width="large"),
-            "authors_text": "Authors",
-            "publisher_text": "Publisher or journal",
-            "year": st.column_config.NumberColumn("Year", format="%d"),
-            "type": "Type",
-            "topic_list": "Topics",
-            "country_names": "Countries",
-            "regions": "Regions (UNICEF)",
-            "check": "Checked",
-            "link": st.column_config.LinkColumn("Link", display_text="open", validate=r"^https?://"),
-            "summary_text": st.column_config.TextColumn("Summary", width="large"),
+            "title": st.column_config.TextColumn(_("Title"), width="large"),
+            "authors_text": _("Authors"),
+            "publisher_text": _("Publisher or journal"),
+            "year": st.column_config.NumberColumn(_("Year"), format="%d"),
+            "type": _("Type"),
+            "topic_list": _("Topics"),
+            "country_names": _("Countries"),
+            "regions": _("Regions (UNICEF)"),
+            "check": _("Checked"),
+            "link": st.column_config.LinkColumn(_("Link"), display_text=_("open"), validate=r"^https?://"),
+            "summary_text": st.column_config.TextColumn(_("Summary"), width="large"),
         },
-        placeholder=NOT_REPORTED,
+        placeholder=_(NOT_REPORTED),
     )
 
 
@@ -310,34 +328,40 @@ def evidence_detail(item_id: str | None) -> None:
     index = evidence_index()
     item = evidence.item_by_id(index, item_id)
     if item is None:
-        st.caption("Click a row to see the item's details, its countries and related items.")
+        st.caption(_("Click a row to see the item's details, its countries and related items."))
         return
     with st.container(border=True):
         st.markdown(f"## {text(item['title'])}")
         if not item["verified"]:
-            st.warning("Not verified: the tracker could not confirm this item against its source.")
-        year = NOT_REPORTED if pd.isna(item["year"]) else str(int(item["year"]))
+            st.warning(_("Not verified: the tracker could not confirm this item against its source."))
+        year = _(NOT_REPORTED) if pd.isna(item["year"]) else str(int(item["year"]))
         st.markdown(
-            f"**Authors:** {text(item['authors'])}  \n"
-            f"**Publisher or journal:** {text(item['publisher'])}  \n"
-            f"**Year:** {year} · **Type:** {text(item['type'])}  \n"
-            f"**Topics:** {text(item['topic_list'])}  \n"
-            f"**Regions (UNICEF):** {text(item['regions'])}"
+            _(
+                "**Authors:** {authors}  \n**Publisher or journal:** {publisher}  \n**Year:** {year} · "
+                "**Type:** {type}  \n**Topics:** {topics}  \n**Regions (UNICEF):** {regions}"
+            ).format(
+                authors=text(item["authors"]),
+                publisher=text(item["publisher"]),
+                year=year,
+                type=text(queries.vocabulary_label(item["type"])),
+                topics=text(queries.list_label(item["topic_list"])),
+                regions=text(item["regions"]),
+            )
         )
-        st.markdown(f"**Summary:** {text(item['summary'])}")
-        links = [] if item["url"] == item["doi_link"] else [source_link(item["url"], "source")]
+        st.markdown(_("**Summary:** {summary}").format(summary=text(item["summary"])))
+        links = [] if item["url"] == item["doi_link"] else [source_link(item["url"])]
         if isinstance(item["doi_link"], str):
             links.append(source_link(item["doi_link"], f"DOI {item['doi']}"))
-        st.markdown("**Link:** " + " · ".join(links))
+        st.markdown(_("**Link:** ") + " · ".join(links))
         if item["country_codes"]:
-            st.markdown("**Countries**")
+            st.markdown(_("**Countries**"))
             _country_links(item["country_codes"])
         else:
-            st.markdown(f"**Countries:** {evidence.GLOBAL} (names no country)")
+            st.markdown(_("**Countries:** global (names no country)"))
         related = evidence.related(index, item["id"])
-        st.markdown("**Related items** (same countries or topics)")
+        st.markdown(_("**Related items** (same countries or topics)"))
         if related.empty:
-            empty_note("None in the library.")
+            empty_note(_("None in the library."))
         else:
             rows = related.assign(page=related["id"].map(members.evidence_item_url))
             st.dataframe(
@@ -345,20 +369,22 @@ def evidence_detail(item_id: str | None) -> None:
                 hide_index=True,
                 width="stretch",
                 column_config={
-                    "title": st.column_config.TextColumn("Title", width="large"),
-                    "year": st.column_config.NumberColumn("Year", format="%d"),
-                    "country_names": "Countries",
-                    "topic_list": "Topics",
-                    "page": st.column_config.LinkColumn("Details", display_text="open"),
+                    "title": st.column_config.TextColumn(_("Title"), width="large"),
+                    "year": st.column_config.NumberColumn(_("Year"), format="%d"),
+                    "country_names": _("Countries"),
+                    "topic_list": _("Topics"),
+                    "page": st.column_config.LinkColumn(_("Details"), display_text=_("open")),
                 },
-                placeholder=NOT_REPORTED,
+                placeholder=_(NOT_REPORTED),
             )
-        st.button("Close details", on_click=st.session_state.update, kwargs={"ev_item": None}, key="ev_close")
+        st.button(
+            _("Close details"), on_click=st.session_state.update, kwargs={"ev_item": None}, key="ev_close"
+        )
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _export(version: str, query: evidence.EvidenceQuery, kind: str) -> bytes:
-    results, _ = _evidence_run(version, query)
+    results, _counts = _evidence_run(version, query)
     if kind == "csv":
         return citations.to_csv(results)
     if kind == "ris":
@@ -373,7 +399,7 @@ def evidence_downloads(query: evidence.EvidenceQuery, count: int) -> None:
     for column, (kind, label, mime) in zip(
         columns,
         (
-            ("csv", "CSV (spreadsheet)", "text/csv"),
+            ("csv", _("CSV (spreadsheet)"), "text/csv"),
             ("ris", "RIS (Zotero, EndNote, Mendeley)", "application/x-research-info-systems"),
             ("bib", "BibTeX", "application/x-bibtex"),
         ),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from hmhb_dash import evidence, members, queries, store, svgmap
+from hmhb_dash.i18n import N_, _
 from hmhb_dash.registry import ASSETS
 from hmhb_dash.ui.base import data_key, table, today, year_bounds
 
@@ -57,13 +58,18 @@ _COMPONENT = st.components.v2.component(
 
 
 MAP_TEXT = {
-    "play": "Play",
-    "pause": "Pause",
-    "since": "since",
-    "click": "Click to open the country page",
-    "aria": "World map of MMS programme stage by country, as of",
+    "play": N_("Play"),
+    "pause": N_("Pause"),
+    "since": N_("since"),
+    "click": N_("Click to open the country page"),
+    "aria": N_("World map of MMS programme stage by country, as of"),
 }
-COUNT_TEXT = MAP_TEXT | {"aria": "World map of counts per country"}
+COUNT_TEXT = MAP_TEXT | {"aria": N_("World map of counts per country")}
+
+
+def map_text(text: dict[str, str]) -> dict[str, str]:
+    """The map's own words in the current language."""
+    return {key: _(value) for key, value in text.items()}
 
 
 @st.cache_resource(show_spinner=False)
@@ -119,14 +125,26 @@ def show_map(view: dict, key: str, year_key: str | None = None) -> str | None:
 def stage_view(year: int, include: list[str] | None, play: bool = True) -> dict:
     shapes = shapes_payload()
     return svgmap.stage_view_payload(
-        map_shapes(), shapes["id"], year=year, years=year_bounds(), include=include, text=MAP_TEXT, play=play
+        map_shapes(),
+        shapes["id"],
+        year=year,
+        years=year_bounds(),
+        include=include,
+        text=map_text(MAP_TEXT),
+        play=play,
     )
 
 
 def count_view(year: int, counts: dict[str, int], what: str, include: list[str] | None) -> dict:
     shapes = shapes_payload()
     return svgmap.count_view_payload(
-        map_shapes(), shapes["id"], year=year, counts=counts, what=what, include=include, text=COUNT_TEXT
+        map_shapes(),
+        shapes["id"],
+        year=year,
+        counts=counts,
+        what=what,
+        include=include,
+        text=map_text(COUNT_TEXT),
     )
 
 
@@ -139,10 +157,10 @@ def _layer_counts(version: str, layer: str, year: int, day: dt.date) -> dict[str
     return dict(zip(counts["iso3"], counts["count"].astype(int)))
 
 
-COUNT_NAMES = {"evidence": "evidence items", "organisations": "organisations active"}
+COUNT_NAMES = {"evidence": N_("evidence items"), "organisations": N_("organisations active")}
 
 
 def count_layer_view(layer: str, year: int, include: list[str] | None) -> dict:
     """The evidence or organisations layer: items naming each country by `year`, or organisations
     active there in `year`."""
-    return count_view(year, _layer_counts(data_key(), layer, year, today()), COUNT_NAMES[layer], include)
+    return count_view(year, _layer_counts(data_key(), layer, year, today()), _(COUNT_NAMES[layer]), include)

@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from hmhb_dash import presentation, queries, svgchart
+from hmhb_dash.i18n import _
 from hmhb_dash.permalinks import MAP_LAYERS, MapView, Parsed, parse_map_view
 from hmhb_dash.registry import page
-from hmhb_dash.schema import INCOME_GROUPS
 from hmhb_dash.ui import light_map, parts
 from hmhb_dash.ui.base import (
     copy_link,
@@ -72,24 +72,26 @@ def map_filters(parsed: Parsed) -> MapView:
     first, last = year_bounds()
     start: MapView = parsed.view
     with st.sidebar:
-        st.subheader("View")
+        st.subheader(_("View"))
         year = st.slider(
-            "As of year",
+            _("As of year"),
             first,
             last,
             start.year,
             key="year",
-            help="Stage each country had at the end of that year (today for this year).",
+            help=_("Stage each country had at the end of that year (today for this year)."),
         )
         grouping, region, income = region_and_income(st, start)
         layer = st.radio(
-            "Map layer",
+            _("Map layer"),
             list(MAP_LAYERS),
             index=list(MAP_LAYERS).index(start.layer),
-            format_func=MAP_LAYERS.get,
+            format_func=lambda layer: _(MAP_LAYERS[layer]),
             key="layer",
-            help="Evidence items: items naming each country, published by the chosen year. "
-            "Organisations: organisations active there in that year.",
+            help=_(
+                "Evidence items: items naming each country, published by the chosen year. "
+                "Organisations: organisations active there in that year."
+            ),
         )
     view = MapView(year, grouping, region, income, layer)
     write_params(view.to_params(countries, last))
@@ -108,11 +110,11 @@ def sidebar_filters(parsed: Parsed, drawn: MapView) -> MapView:
 
 def filter_caption(view: MapView) -> str:
     """'Programme stage, as of 2024, West and Central Africa': what the map shows, in words."""
-    parts = [f"{MAP_LAYERS[view.layer]}, as of {view.year}"]
+    parts = [_("{layer}, as of {year}").format(layer=_(MAP_LAYERS[view.layer]), year=view.year)]
     if view.region:
         parts.append(queries.region_label(view.grouping, view.region))
     if view.income:
-        parts.append(INCOME_GROUPS[view.income])
+        parts.append(queries.income_label(view.income))
     return ", ".join(parts)
 
 
@@ -129,11 +131,11 @@ def headline_metrics(view: MapView) -> None:
     change, staged_now, staged_before = _stage_change(data_key(), view, today())
     columns = st.columns(5)
     columns[0].metric(
-        "Countries with any stage",
+        _("Countries with any stage"),
         staged_now,
         delta=staged_now - staged_before,
         delta_color="off",
-        help=f"Change since the end of {year - 1}.",
+        help=_("Change since the end of {year}.").format(year=year - 1),
     )
     for column, row in zip(columns[1:], change[change["stage"] > 0].itertuples()):
         column.metric(
@@ -141,7 +143,7 @@ def headline_metrics(view: MapView) -> None:
             int(row.now),
             delta=int(row.change),
             delta_color="off",
-            help=f"Change since the end of {year - 1}.",
+            help=_("Change since the end of {year}.").format(year=year - 1),
         )
 
 
@@ -191,14 +193,14 @@ def stage_table(rows: pd.DataFrame, key: str) -> None:
         width="stretch",
         key=key,
         column_config={
-            "name": st.column_config.TextColumn("Country"),
-            "stage_label": st.column_config.TextColumn("Stage"),
-            "since_text": st.column_config.TextColumn("Since"),
-            "basis": st.column_config.TextColumn("Basis", width="large"),
+            "name": st.column_config.TextColumn(_("Country")),
+            "stage_label": st.column_config.TextColumn(_("Stage")),
+            "since_text": st.column_config.TextColumn(_("Since")),
+            "basis": st.column_config.TextColumn(_("Basis"), width="large"),
             "source_url": st.column_config.LinkColumn(
-                "Source", display_text="source", validate=r"^https?://"
+                _("Source"), display_text=_("source"), validate=r"^https?://"
             ),
-            "page": st.column_config.LinkColumn("Country page", display_text="open"),
+            "page": st.column_config.LinkColumn(_("Country page"), display_text=_("open")),
         },
     )
 
@@ -215,13 +217,13 @@ def map_link(view: MapView) -> None:
 
 def map_caption(layer: str) -> str:
     if layer == "evidence":
-        return (
+        return _(
             "Evidence items naming each country, published by the chosen year (undated ones in the "
             "current year). Click a country to open its page. Grey: none recorded."
         )
     if layer == "organisations":
-        return (
+        return _(
             "Organisations active in each country in the chosen year (ongoing when no end year is "
             "reported). Click a country to open its page. Grey: none recorded."
         )
-    return "Click a country (or a dot, for small states) to open its page. Grey: no recorded activity."
+    return _("Click a country (or a dot, for small states) to open its page. Grey: no recorded activity.")

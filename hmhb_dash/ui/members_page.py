@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from hmhb_dash import charts, members, queries
+from hmhb_dash.i18n import _
 from hmhb_dash.permalinks import MembersView, Parsed, parse_members_view
 from hmhb_dash.schema import ACTIVITY_TYPES, NOT_REPORTED, ORGANISATION_TYPES, REGION_GROUPINGS
 from hmhb_dash.ui import light_map
@@ -84,38 +85,38 @@ def members_filters(parsed: Parsed):
     org_counts = members.org_type_counts(tables[0])
     activity_counts = members.activity_type_counts(tables[3])
     with st.sidebar:
-        st.subheader("Filter")
+        st.subheader(_("Filter"))
         st.multiselect(
-            "Organisation type",
+            _("Organisation type"),
             list(ORGANISATION_TYPES),
-            format_func=counted(org_counts),
+            format_func=counted(org_counts, _),
             key="mb_orgtype",
-            placeholder="Any type",
+            placeholder=_("Any type"),
         )
         st.multiselect(
-            "Activity",
+            _("Activity"),
             list(ACTIVITY_TYPES),
-            format_func=counted(activity_counts),
+            format_func=counted(activity_counts, _),
             key="mb_activity",
-            placeholder="Any activity",
+            placeholder=_("Any activity"),
         )
         st.radio(
-            "Region grouping",
+            _("Region grouping"),
             list(REGION_GROUPINGS),
-            format_func=lambda g: REGION_GROUPINGS[g][0],
+            format_func=queries.grouping_label,
             key="mb_grouping",
         )
         regions = queries.region_options(table("countries"), grouping)
         if state.get(region_key) not in (ALL_REGIONS, *regions):
             state[region_key] = ALL_REGIONS
         st.selectbox(
-            "Region",
+            _("Region"),
             [ALL_REGIONS, *regions],
-            format_func=lambda r: "All regions" if r == ALL_REGIONS else queries.region_label(grouping, r),
+            format_func=lambda r: _("All regions") if r == ALL_REGIONS else queries.region_label(grouping, r),
             key=region_key,
-            help="Where the activity takes place (not where the organisation is based).",
+            help=_("Where the activity takes place (not where the organisation is based)."),
         )
-        st.button("Clear filters", on_click=_clear_members_filters, key="mb_clear")
+        st.button(_("Clear filters"), on_click=_clear_members_filters, key="mb_clear")
     write_params(view.to_params())
     return view, tables
 
@@ -152,29 +153,31 @@ def directory_table(directory: pd.DataFrame, view) -> None:
         selection_mode="single-row",
         selection_default={"selection": {"rows": [ids.index(org)]}} if org in ids else None,
         column_config={
-            "name": st.column_config.TextColumn("Organisation", width="medium"),
-            "short_name": "Short name",
-            "type": "Type",
-            "hq": "Headquarters",
+            "name": st.column_config.TextColumn(_("Organisation"), width="medium"),
+            "short_name": _("Short name"),
+            "type": _("Type"),
+            "hq": _("Headquarters"),
             "relationship_text": st.column_config.TextColumn(
-                "Relationship (as the source states it)", width="large"
+                _("Relationship (as the source states it)"), width="large"
             ),
-            "countries_active": st.column_config.NumberColumn("Countries active"),
-            "activity_types": "Activities",
-            "website": st.column_config.LinkColumn("Website", display_text="website", validate=r"^https?://"),
+            "countries_active": st.column_config.NumberColumn(_("Countries active")),
+            "activity_types": _("Activities"),
+            "website": st.column_config.LinkColumn(
+                _("Website"), display_text=_("website"), validate=r"^https?://"
+            ),
             "source_url": st.column_config.LinkColumn(
-                "Source", display_text="source", validate=r"^https?://"
+                _("Source"), display_text=_("source"), validate=r"^https?://"
             ),
-            "check": "Checked",
+            "check": _("Checked"),
         },
-        placeholder=NOT_REPORTED,
+        placeholder=_(NOT_REPORTED),
     )
 
 
 def org_detail(org_id: str | None) -> None:
     """One organisation: where it works, since when, what (each with its source), and its evidence."""
     if not org_id:
-        st.caption("Click an organisation to see where it works and the evidence it published.")
+        st.caption(_("Click an organisation to see where it works and the evidence it published."))
         return
     orgs = table("organisations").set_index("id")
     if org_id not in orgs.index:
@@ -186,17 +189,23 @@ def org_detail(org_id: str | None) -> None:
         st.markdown(f"## {text(org['name'])} ({text(org['short_name'])})")
         hq = org["hq_iso3"]
         st.markdown(
-            f"**Type:** {text(org['type'])} · **Headquarters:** "
-            f"{text(names.get(hq, hq) if isinstance(hq, str) else None)}  \n"
-            f"**Relationship:** {text(org['relationship'])} ({source_link(org['source_url'])})  \n"
-            f"**Website:** {source_link(org['website'], 'website')}"
+            _(
+                "**Type:** {type} · **Headquarters:** {hq}  \n**Relationship:** {relationship} ({source})  \n"
+                "**Website:** {website}"
+            ).format(
+                type=text(queries.vocabulary_label(org["type"])),
+                hq=text(names.get(hq, hq) if isinstance(hq, str) else None),
+                relationship=text(org["relationship"]),
+                source=source_link(org["source_url"]),
+                website=source_link(org["website"], _("website")),
+            )
         )
         if not org["verified"]:
-            st.warning("Not verified: the tracker could not confirm this against its source.")
+            st.warning(_("Not verified: the tracker could not confirm this against its source."))
         work = members.org_activities(table("activities"), countries, org_id)
-        st.markdown("**Where it works**")
+        st.markdown(_("**Where it works**"))
         if work.empty:
-            empty_note("No country activity recorded.")
+            empty_note(_("No country activity recorded."))
         else:
             st.dataframe(
                 work.assign(check=verified_mark(work["verified"]))[
@@ -205,41 +214,43 @@ def org_detail(org_id: str | None) -> None:
                 hide_index=True,
                 width="stretch",
                 column_config={
-                    "country": "Country",
-                    "activity_type": "Activity",
-                    "years": "Years",
-                    "description": st.column_config.TextColumn("What", width="large"),
+                    "country": _("Country"),
+                    "activity_type": _("Activity"),
+                    "years": _("Years"),
+                    "description": st.column_config.TextColumn(_("What"), width="large"),
                     "source_url": st.column_config.LinkColumn(
-                        "Source", display_text="source", validate=r"^https?://"
+                        _("Source"), display_text=_("source"), validate=r"^https?://"
                     ),
-                    "page": st.column_config.LinkColumn("Country page", display_text="open"),
-                    "check": "Checked",
+                    "page": st.column_config.LinkColumn(_("Country page"), display_text=_("open")),
+                    "check": _("Checked"),
                 },
             )
         published = members.org_evidence(table("evidence"), org_id)
-        st.markdown("**Evidence it published** (where the data links them)")
+        st.markdown(_("**Evidence it published** (where the data links them)"))
         if published.empty:
-            empty_note("No evidence item is linked to this organisation.")
+            empty_note(_("No evidence item is linked to this organisation."))
         else:
             st.dataframe(
                 published[["title", "year", "type", "url", "page"]],
                 hide_index=True,
                 width="stretch",
                 column_config={
-                    "title": st.column_config.TextColumn("Title", width="large"),
-                    "year": st.column_config.NumberColumn("Year", format="%d"),
-                    "type": "Type",
-                    "url": st.column_config.LinkColumn("Source", display_text="open", validate=r"^https?://"),
-                    "page": st.column_config.LinkColumn("In the library", display_text="details"),
+                    "title": st.column_config.TextColumn(_("Title"), width="large"),
+                    "year": st.column_config.NumberColumn(_("Year"), format="%d"),
+                    "type": _("Type"),
+                    "url": st.column_config.LinkColumn(
+                        _("Source"), display_text=_("open"), validate=r"^https?://"
+                    ),
+                    "page": st.column_config.LinkColumn(_("In the library"), display_text=_("details")),
                 },
-                placeholder=NOT_REPORTED,
+                placeholder=_(NOT_REPORTED),
             )
-        st.button("Close", on_click=st.session_state.update, kwargs={"mb_org": None}, key="mb_close")
+        st.button(_("Close"), on_click=st.session_state.update, kwargs={"mb_org": None}, key="mb_close")
 
 
 def country_activity_table(matrix: pd.DataFrame) -> None:
     if matrix.empty:
-        empty_note("No activity matches these filters.")
+        empty_note(_("No activity matches these filters."))
         return
     kinds = [c for c in matrix.columns if c not in ("iso3", "country", "organisations", "page")]
     st.dataframe(
@@ -247,9 +258,9 @@ def country_activity_table(matrix: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "country": st.column_config.TextColumn("Country"),
-            "organisations": st.column_config.NumberColumn("Organisations"),
-            "page": st.column_config.LinkColumn("Country page", display_text="open"),
+            "country": st.column_config.TextColumn(_("Country")),
+            "organisations": st.column_config.NumberColumn(_("Organisations")),
+            "page": st.column_config.LinkColumn(_("Country page"), display_text=_("open")),
         },
     )
 
@@ -268,7 +279,7 @@ def members_map(view) -> str | None:
     if view.region:
         include = list(queries.filter_countries(table("countries"), view.grouping, view.region, None)["iso3"])
     counts = _members_counts(data_key(), key, year)
-    payload = light_map.count_view(year, counts, "organisations active", include)
+    payload = light_map.count_view(year, counts, _("organisations active"), include)
     return light_map.show_map(payload, key="members_map")
 
 
@@ -284,4 +295,4 @@ def activity_timeline_figure(view):
 
 
 def members_clear_button() -> None:
-    st.button("Clear filters", on_click=_clear_members_filters, key="mb_clear_main")
+    st.button(_("Clear filters"), on_click=_clear_members_filters, key="mb_clear_main")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from hmhb_dash.i18n import _
+
 # Pictures and the view link: a separate, tiny component, so their reruns do not resend the map's
 # script. Every text arrives as data and is set as text; SVG is parsed as SVG, never as HTML.
 _PARTS_JS = """
@@ -72,9 +74,9 @@ def show_link(url: str, key: str, where=None) -> None:
             data={
                 "role": "link",
                 "url": url,
-                "label": "Link to this view",
-                "copy": "Copy link",
-                "copied": "Copied",
+                "label": _("Link to this view"),
+                "copy": _("Copy link"),
+                "copied": _("Copied"),
             },
             height="content",
         )

@@ -7,15 +7,17 @@ import datetime as dt
 
 import streamlit as st
 
-from hmhb_dash import indicators, presentation
+from hmhb_dash import indicators, presentation, queries
+from hmhb_dash.i18n import _, ngettext
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.registry import page
-from hmhb_dash.schema import STAGES
 from hmhb_dash.ui import light_map, parts, slide_keys
 from hmhb_dash.ui.base import (
     data_key,
     escape_markdown,
     go_to_country,
+    lang_param,
+    language_picker,
     region_and_income,
     source_link,
     table,
@@ -36,12 +38,13 @@ def present_setup(parsed: Parsed):
     countries = table("countries")
     first, last = year_bounds()
     start = parsed.view
-    with st.expander("Set up the presentation", icon=":material/tune:"):
+    with st.expander(_("Set up the presentation"), icon=":material/tune:"):
         left, middle, right = st.columns(3)
-        year = left.slider("As of year", first, last, start.map.year, key="present_year")
+        language_picker(left)
+        year = left.slider(_("As of year"), first, last, start.map.year, key="present_year")
         grouping, region, income = region_and_income(middle, start.map, "present_", horizontal=True)
         since = left.date_input(
-            "What changed since",
+            _("What changed since"),
             start.since,
             min_value=dt.date(first, 1, 1),
             max_value=dt.date(last, 12, 31),
@@ -49,19 +52,19 @@ def present_setup(parsed: Parsed):
         )
         names = dict(zip(countries["iso3"], countries["name"]))
         spotlight = right.multiselect(
-            "Spotlight countries",
+            _("Spotlight countries"),
             sorted(names, key=names.get),
             default=list(start.countries),
             format_func=names.get,
             max_selections=presentation.MAX_SPOTLIGHTS,
-            placeholder="Countries that moved (default)",
+            placeholder=_("Countries that moved (default)"),
             key="present_countries",
         )
         parts = right.multiselect(
-            "Slides, in order",
+            _("Slides, in order"),
             list(presentation.PARTS),
             default=list(start.parts),
-            format_func=presentation.PARTS.get,
+            format_func=lambda part: _(presentation.PARTS[part]),
             key="present_parts",
         )
     if not isinstance(since, dt.date) or since >= dt.date(year, 12, 31):
@@ -96,7 +99,7 @@ def present_nav(view, count: int):
         step = max(step - 1, 1)
     back, forward, where, menu, link, out = st.columns([2, 2, 6, 2, 2, 2], vertical_alignment="center")
     back.button(
-        "Previous",
+        _("Previous"),
         icon=":material/arrow_back:",
         disabled=step <= 1,
         key="prev",
@@ -104,19 +107,23 @@ def present_nav(view, count: int):
         args=(step - 1,),
     )
     forward.button(
-        "Next",
+        _("Next"),
         icon=":material/arrow_forward:",
         disabled=step >= count,
         key="next",
         on_click=_go_to_step,
         args=(step + 1,),
     )
-    where.caption(f"Slide {step} of {count} · PageDown, Space or → next · PageUp or ← back · Esc leaves")
+    where.caption(
+        _("Slide {step} of {count} · PageDown, Space or → next · PageUp or ← back · Esc leaves").format(
+            step=step, count=count
+        )
+    )
     with menu:
         export_menu(view, key="present_export")
     out.page_link(
         str(page("").path),
-        label="Leave",
+        label=_("Leave"),
         icon=":material/close:",
         query_params=_map_params(view),
     )
@@ -124,7 +131,7 @@ def present_nav(view, count: int):
 
 
 def _map_params(view) -> dict[str, str]:
-    return view.map.to_params(table("countries"), year_bounds()[1])
+    return view.map.to_params(table("countries"), year_bounds()[1]) | lang_param()
 
 
 def leave(view) -> None:
@@ -170,21 +177,31 @@ def present_slide(view, slide) -> None:
 
 def _present_headline(brief) -> None:
     if brief.empty:
-        st.header("No countries in this selection.")
+        st.header(_("No countries in this selection."))
         return
 
     counts = brief.counts.set_index("stage")
     before = int((brief.previous["stage"] > 0).sum())
-    cards = [("Countries with any stage", brief.staged, brief.staged - before)]
-    cards += [(STAGES[s], int(counts.loc[s, "now"]), int(counts.loc[s, "change"])) for s in STAGES if s > 0]
+    cards = [(_("Countries with any stage"), brief.staged, brief.staged - before)]
+    cards += [
+        (queries.stage_label(s), int(counts.loc[s, "now"]), int(counts.loc[s, "change"]))
+        for s in counts.index
+        if s > 0
+    ]
     year = brief.view.map.year
     for column, (label, now, change) in zip(st.columns(len(cards)), cards):
         column.markdown(f"## {now}\n### {label}")
         column.markdown(
-            f"{change:+d} since end of {year - 1}" if change else f"no change since end of {year - 1}"
+            _("{change} since end of {year}").format(change=f"{change:+d}", year=year - 1)
+            if change
+            else _("no change since end of {year}").format(year=year - 1)
         )
     moved = len(brief.changes)
-    st.header(f"{moved} {'country' if moved == 1 else 'countries'} moved stage since {brief.since_text}")
+    st.header(
+        ngettext(
+            "{n} country moved stage since {date}", "{n} countries moved stage since {date}", moved
+        ).format(n=moved, date=brief.since_text)
+    )
     _present_reached(brief)
 
 
@@ -193,12 +210,16 @@ def _present_reached(brief) -> None:
     if brief.reached is None or brief.reached.empty:
         return
     st.subheader(text(brief.reached.sentence()))
-    st.caption(indicators.TOTAL_CAVEAT)
+    st.caption(_(indicators.TOTAL_CAVEAT))
 
 
 def _present_changes(brief) -> None:
     if brief.changes.empty:
-        st.header(f"No country in view changed stage between {brief.since_text} and {brief.as_of_text}.")
+        st.header(
+            _("No country in view changed stage between {start} and {end}.").format(
+                start=brief.since_text, end=brief.as_of_text
+            )
+        )
         return
     lines = []
     for row in brief.changes.head(8).itertuples():
@@ -209,21 +230,26 @@ def _present_changes(brief) -> None:
         )
     st.markdown("\n".join(lines))
     if len(brief.changes) > 8:
-        st.markdown("Also moved: " + ", ".join(text(n) for n in brief.changes["name"].iloc[8:]))
+        also = ", ".join(text(n) for n in brief.changes["name"].iloc[8:])
+        st.markdown(_("Also moved: {countries}").format(countries=also))
 
 
 def _present_spotlight(spot) -> None:
-    status = f"{spot.stage_label} since {spot.since_text}" if spot.since_text else spot.stage_label
+    status = (
+        _("{stage} since {date}").format(stage=spot.stage_label, date=spot.since_text)
+        if spot.since_text
+        else spot.stage_label
+    )
     st.header(text(status))
     st.markdown(f"{text(spot.basis)} ({source_link(spot.source_url)})")
     left, right = st.columns([2, 3])
-    left.subheader("Stage history")
+    left.subheader(_("Stage history"))
     left.markdown(
         "\n".join(f"- **{text(h.since_text)}**: {text(h.stage_label)}" for h in spot.history.itertuples())
     )
-    right.subheader("Key milestones")
+    right.subheader(_("Key milestones"))
     if spot.milestones.empty:
-        right.markdown("No dated milestones recorded.")
+        right.markdown(_("No dated milestones recorded."))
     else:
         right.markdown(
             "\n".join(
@@ -233,7 +259,7 @@ def _present_spotlight(spot) -> None:
 
 
 def _present_sources(brief) -> None:
-    lines = [f"- {text(r.what)}: {source_link(r.url, 'link')}" for r in brief.sources.itertuples()]
+    lines = [f"- {text(r.what)}: {source_link(r.url, _('link'))}" for r in brief.sources.itertuples()]
     half = (len(lines) + 1) // 2 if len(lines) > 8 else len(lines)  # two columns keep a long list on screen
     for column, part in zip(st.columns(2), (lines[:half], lines[half:])):
         if part:

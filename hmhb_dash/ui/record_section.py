@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from hmhb_dash import indicators, queries
+from hmhb_dash.i18n import _
 from hmhb_dash.permalinks import MapView
 from hmhb_dash.ui.base import empty_note, source_link, table, text, verified_mark
 
@@ -13,7 +14,7 @@ def hmhb_label_lines(iso3: str) -> None:
     """'HMHB: Phase 3 (Scale-up), HMHB Survey 2025', one line per label HMHB publishes, with its source."""
     labels = indicators.country_labels(table("hmhb_labels"), iso3)
     if labels.empty:
-        st.caption("HMHB: no label published for this country in this dataset.")
+        st.caption(_("HMHB: no label published for this country in this dataset."))
         return
     for row in labels.itertuples(index=False):
         st.markdown(f"**{text(row.text)}** · {source_link(row.source_url)}")
@@ -23,7 +24,7 @@ def indicator_table(iso3: str) -> None:
     """The country's sourced numbers: what, how many, when, the source's words and link."""
     rows = indicators.country_indicators(table("indicators"), iso3)
     if rows.empty:
-        empty_note("No number of women reached, women targeted or supplements distributed is public here.")
+        empty_note(_("No number of women reached, women targeted or supplements distributed is public here."))
         return
     rows = rows.assign(check=verified_mark(rows["verified"]), note=rows["source_note"].fillna(""))
     st.dataframe(
@@ -32,20 +33,24 @@ def indicator_table(iso3: str) -> None:
         width="stretch",
         key="indicators",
         column_config={
-            "indicator_label": "What",
-            "value_text": "Number",
-            "period_text": "Period",
-            "quote": st.column_config.TextColumn("In the source's words", width="large"),
-            "source_url": st.column_config.LinkColumn("Source", display_text="source"),
-            "check": "Checked",
-            "note": st.column_config.TextColumn("Source note"),
+            "indicator_label": _("What"),
+            "value_text": _("Number"),
+            "period_text": _("Period"),
+            "quote": st.column_config.TextColumn(_("In the source's words"), width="large"),
+            "source_url": st.column_config.LinkColumn(_("Source"), display_text=_("source")),
+            "check": _("Checked"),
+            "note": st.column_config.TextColumn(_("Source note")),
         },
     )
-    st.caption("Numbers of different kinds are never added together.")
+    st.caption(_("Numbers of different kinds are never added together."))
 
 
 def reached_caption(view: MapView) -> str:
     """'At least N pregnant women reached in M countries, as reported' for the countries in view."""
     countries = queries.filter_countries(table("countries"), view.grouping, view.region, view.income)
     total = indicators.total(table("indicators"), countries["iso3"])
-    return f"{text(total.sentence())}. {indicators.TOTAL_CAVEAT} Latest sources, whatever the year shown."
+    return "{sentence}. {caveat} {latest}".format(
+        sentence=text(total.sentence()),
+        caveat=_(indicators.TOTAL_CAVEAT),
+        latest=_("Latest sources, whatever the year shown."),
+    )
