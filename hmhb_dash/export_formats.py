@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from hmhb_dash import export, svgmap
+from hmhb_dash.i18n import N_
 from hmhb_dash.presentation import Briefing
 
 
@@ -29,7 +30,7 @@ class ExportContext:
 @dataclass(frozen=True)
 class ExportFormat:
     key: str  # stable id: widget keys, caches, file names
-    label: str
+    label: str  # English; the menu shows it translated
     extension: str
     mime: str
     build: Callable[[ExportContext], bytes]
@@ -73,15 +74,15 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FORMATS: tuple[ExportFormat, ...] = (
-    ExportFormat("deck", "Slide deck (PowerPoint)", "pptx", PPTX, _deck),
-    ExportFormat("map.png", "Map (PNG)", "png", "image/png", _map_png),
-    ExportFormat("map.svg", "Map (SVG)", "svg", "image/svg+xml", _map_svg),
-    ExportFormat("trend.png", "Progress chart (PNG)", "png", "image/png", _trend_png),
-    ExportFormat("csv", "Countries in view (CSV)", "csv", "text/csv", _view_csv),
-    ExportFormat("xlsx", "Countries in view (Excel)", "xlsx", XLSX, _view_xlsx),
+    ExportFormat("deck", N_("Slide deck (PowerPoint)"), "pptx", PPTX, _deck),
+    ExportFormat("map.png", N_("Map (PNG)"), "png", "image/png", _map_png),
+    ExportFormat("map.svg", N_("Map (SVG)"), "svg", "image/svg+xml", _map_svg),
+    ExportFormat("trend.png", N_("Progress chart (PNG)"), "png", "image/png", _trend_png),
+    ExportFormat("csv", N_("Countries in view (CSV)"), "csv", "text/csv", _view_csv),
+    ExportFormat("xlsx", N_("Countries in view (Excel)"), "xlsx", XLSX, _view_xlsx),
     ExportFormat(
         "zip",
-        "Whole dataset with README (zip)",
+        N_("Whole dataset with README (zip)"),
         "zip",
         "application/zip",
         _dataset_zip,

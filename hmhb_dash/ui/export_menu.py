@@ -9,6 +9,7 @@ import functools
 import streamlit as st
 
 from hmhb_dash import export_formats, presentation, store
+from hmhb_dash.i18n import _
 from hmhb_dash.ui import light_map
 from hmhb_dash.ui.base import data_key, data_version, table, today
 
@@ -39,10 +40,10 @@ def export_menu(view, key: str) -> None:
     view = dataclasses.replace(view, step=1)
     cache_key, day = data_key(), today()
     stem = export_formats.view_stem(view.map.year, view.map.region)
-    with st.popover("Export"):
+    with st.popover(_("Export")):
         for spec in export_formats.FORMATS:
             st.download_button(
-                spec.label,
+                _(spec.label),
                 data=functools.partial(_export_bytes, cache_key, view, day, spec.key),
                 file_name=spec.name_for(stem),
                 mime=spec.mime,
