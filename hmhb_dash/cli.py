@@ -35,11 +35,9 @@ def write_output(path: Path, data: bytes) -> None:
 
 def _register_commands() -> None:
     """Import the modules that define commands (kept lazy so `--help` stays fast)."""
-    from hmhb_dash import deck
+    from hmhb_dash import cli_data, cli_deck
 
-    deck.register(COMMANDS)
-    from hmhb_dash import cli_data
-
+    cli_deck.register(COMMANDS)
     cli_data.register(COMMANDS)
 
 

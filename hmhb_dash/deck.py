@@ -1,13 +1,12 @@
 """The PowerPoint deck of a view (python-pptx): editable text and native tables, pictures only for the
-map and the chart. Also the `deck` command: `python -m hmhb_dash deck OUT.pptx --year 2024`.
+map and the chart. The `deck` command that writes one is in cli_deck.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import io
-from pathlib import Path
+from collections.abc import Callable
 
 import pandas as pd
 from pptx import Presentation
@@ -23,8 +22,6 @@ from hmhb_dash.presentation import (
     Briefing,
     Slide,
     Spotlight,
-    brief,
-    parse_present_view,
     slide_sequence,
 )
 from hmhb_dash.schema import NOT_REPORTED, STAGE_COLOURS, STAGES
@@ -366,18 +363,57 @@ def _sources_slide(slide, briefing: Briefing) -> None:
 PICTURE_PIXELS = (1800, 840)
 
 
+def _map_picture(briefing: Briefing, shapes: svgmap.MapShapes) -> bytes:
+    width, height = PICTURE_PIXELS
+    return export.map_image(briefing, shapes, captioned=False, width=width, height=height)
+
+
+def _trend_picture(briefing: Briefing, shapes: svgmap.MapShapes) -> bytes:
+    width, height = PICTURE_PIXELS
+    return export.trend_image(briefing, captioned=False, width=width, height=height)
+
+
+def _map_slide(slide, spec: Slide, briefing: Briefing, images: dict[str, bytes]) -> None:
+    caption = f"Programme stage at {briefing.as_of_text}; grey: no recorded activity. Dots mark small states."
+    _picture_slide(slide, images["map"], PICTURE_PIXELS, caption)
+
+
+def _trend_slide(slide, spec: Slide, briefing: Briefing, images: dict[str, bytes]) -> None:
+    _picture_slide(slide, images["trend"], PICTURE_PIXELS, "Countries at each stage at the end of each year.")
+
+
+def _spotlight_of(slide, spec: Slide, briefing: Briefing, images: dict[str, bytes]) -> None:
+    _spotlight_slide(slide, next(s for s in briefing.spotlights if s.iso3 == spec.iso3))
+
+
+def _from_briefing(draw: Callable[[object, Briefing], None]) -> Callable[..., None]:
+    """A renderer for a slide drawn from the briefing alone."""
+    return lambda slide, spec, briefing, images: draw(slide, briefing)
+
+
+# How the deck draws each slide kind of presentation.PARTS: (slide, spec, briefing, pictures) -> None.
+# A new kind adds its entry here (tests/test_deck.py checks every kind has one), and a picture builder
+# in PICTURES when it shows one of the SVG pictures.
+RENDERERS: dict[str, Callable[[object, Slide, Briefing, dict[str, bytes]], None]] = {
+    "headline": _from_briefing(_headline_slide),
+    "map": _map_slide,
+    "trend": _trend_slide,
+    "changes": _from_briefing(_changes_slide),
+    "spotlight": _spotlight_of,
+    "sources": _from_briefing(_sources_slide),
+}
+# The SVG pictures (rasterised, the same as the app's and the image downloads) a slide kind shows.
+PICTURES: dict[str, Callable[[Briefing, svgmap.MapShapes], bytes]] = {
+    "map": _map_picture,
+    "trend": _trend_picture,
+}
+
+
 def build_deck(briefing: Briefing, shapes: svgmap.MapShapes, today: dt.date) -> bytes:
     """The deck of a briefing as .pptx bytes: title, then the briefing's slides in order."""
     slides = slide_sequence(briefing)
     kinds = {s.kind for s in slides}
-    width, height = PICTURE_PIXELS
-    images: dict[str, bytes] = {}
-    # The same SVG pictures as the app and the image downloads, rasterised.
-    if "map" in kinds:
-        images["map"] = export.map_image(briefing, shapes, captioned=False, width=width, height=height)
-    if "trend" in kinds:
-        images["trend"] = export.trend_image(briefing, captioned=False, width=width, height=height)
-
+    images = {kind: build(briefing, shapes) for kind, build in PICTURES.items() if kind in kinds}
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     deck.core_properties.title = f"{PRODUCT}: {briefing.subtitle()}"
@@ -385,91 +421,8 @@ def build_deck(briefing: Briefing, shapes: svgmap.MapShapes, today: dt.date) -> 
     for number, spec in enumerate(slides, start=2):
         slide = deck.slides.add_slide(deck.slide_layouts[6])
         _title(slide, spec.title)
-        _render(slide, spec, briefing, images)
+        RENDERERS[spec.kind](slide, spec, briefing, images)
         _footer(slide, briefing, number)
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
-
-
-def _render(slide, spec: Slide, briefing: Briefing, images: dict[str, bytes]) -> None:
-    if spec.kind == "headline":
-        _headline_slide(slide, briefing)
-    elif spec.kind == "map":
-        _picture_slide(
-            slide,
-            images["map"],
-            PICTURE_PIXELS,
-            f"Programme stage at {briefing.as_of_text}; grey: no recorded activity. Dots mark small states.",
-        )
-    elif spec.kind == "trend":
-        _picture_slide(
-            slide, images["trend"], PICTURE_PIXELS, "Countries at each stage at the end of each year."
-        )
-    elif spec.kind == "changes":
-        _changes_slide(slide, briefing)
-    elif spec.kind == "spotlight":
-        _spotlight_slide(slide, next(s for s in briefing.spotlights if s.iso3 == spec.iso3))
-    elif spec.kind == "sources":
-        _sources_slide(slide, briefing)
-
-
-# --- Command line ---------------------------------------------------------------------------------
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("out", type=Path, help="where to write the .pptx")
-    parser.add_argument("--year", help="as-of year (default: this year)")
-    parser.add_argument("--grouping", help="region grouping: unicef (default), who or wb")
-    parser.add_argument("--region", help="region short name as in links (e.g. wca) or in full")
-    parser.add_argument("--income", help="World Bank income group: l, lm, um or h")
-    parser.add_argument("--since", help="show changes since this date, YYYY-MM-DD")
-    parser.add_argument("--country", nargs="+", default=[], help="spotlight countries (ISO3)")
-    parser.add_argument("--lang", default="en", help="language of the deck: en (default), fr or pt")
-
-
-def _run(args: argparse.Namespace) -> int:
-    from hmhb_dash import i18n
-    from hmhb_dash.cli import UsageError
-
-    lang, notice = i18n.parse_lang(args.lang)
-    if notice:
-        raise UsageError(notice)
-    with i18n.using(lang or i18n.DEFAULT):
-        return _write_deck(args)
-
-
-def _write_deck(args: argparse.Namespace) -> int:
-    from hmhb_dash import i18n, queries, store
-    from hmhb_dash.cli import UsageError, check_output, write_output
-    from hmhb_dash.permalinks import region_slug
-
-    check_output(args.out)
-    today = dt.date.today()
-    version, tables = store.read_tables(store.data_dir())
-    tables["countries"] = i18n.localise_countries(tables["countries"])
-    params: dict[str, object] = {
-        k: v for k, v in {"year": args.year, "grouping": args.grouping, "since": args.since}.items() if v
-    }
-    if args.region:
-        params["region"] = region_slug(args.region) if " " in args.region.strip() else args.region
-    if args.income:
-        params["income"] = args.income
-    if args.country:
-        params["country"] = list(args.country)
-    years = queries.year_range(tables["stage_history"], today)
-    parsed = parse_present_view(params, tables["countries"], years)
-    if parsed.notices:
-        raise UsageError("\n".join(parsed.notices))
-    briefing = brief(tables, parsed.view, today, version)
-    shapes = svgmap.load_shapes(store.map_shapes_path())
-    data = build_deck(briefing, shapes, today)
-    write_output(args.out, data)
-    slides = len(slide_sequence(briefing)) + 1
-    print(f"wrote {args.out} ({slides} slides, {len(data) // 1024} kB): {briefing.subtitle()}")
-    return 0
-
-
-def register(commands: dict) -> None:
-    commands["deck"] = (
-        "Write the PowerPoint deck of a view (year, region, since, spotlights).",
-        (_add_arguments, _run),
-    )

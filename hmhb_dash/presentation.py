@@ -8,7 +8,7 @@ tables; the presentation page and the PowerPoint deck both render it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -324,26 +324,29 @@ class Slide:
     iso3: str | None = None
 
 
+# Each slide kind's title (translated when shown); a spotlight is one slide per country, titled with its
+# name. A new kind of PARTS adds its title here and its renderer in deck.RENDERERS and in
+# ui/present_page.present_slide.
+TITLES: dict[str, Callable[[Briefing], str]] = {
+    "headline": lambda b: _("MMS adoption as of {date}").format(date=b.as_of_text),
+    "map": lambda b: _("Programme stage by country, {year}").format(year=b.view.map.year),
+    "trend": lambda b: _("Countries per stage over time, to {year}").format(year=b.view.map.year),
+    "changes": lambda b: _("What changed since {date}").format(date=b.since_text),
+    "sources": lambda b: _("Sources"),
+}
+
+
 def slide_sequence(briefing: Briefing) -> list[Slide]:
     """The slides of a briefing, in the presenter's chosen order, one per spotlight country."""
-    view, slides = briefing.view, []
-    year = view.map.year
-    for part in view.parts:
-        if part == "headline":
-            slides.append(Slide(part, _("MMS adoption as of {date}").format(date=briefing.as_of_text)))
-        elif part == "map":
-            slides.append(Slide(part, _("Programme stage by country, {year}").format(year=year)))
-        elif part == "trend":
-            slides.append(Slide(part, _("Countries per stage over time, to {year}").format(year=year)))
-        elif part == "changes":
-            slides.append(Slide(part, _("What changed since {date}").format(date=briefing.since_text)))
-        elif part == "spotlight":
+    slides = []
+    for part in briefing.view.parts:
+        if part == "spotlight":
             slides += [
                 Slide(part, _("Spotlight: {country}").format(country=s.name), s.iso3)
                 for s in briefing.spotlights
             ]
-        elif part == "sources":
-            slides.append(Slide(part, _("Sources")))
+        else:
+            slides.append(Slide(part, TITLES[part](briefing)))
     return slides
 
 

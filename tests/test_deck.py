@@ -219,3 +219,12 @@ def test_cli_rejects_bad_values(tmp_path):
 def test_headline_slide_states_women_reached_as_reported(wca_deck):
     prs, briefing = wca_deck
     assert briefing.reached.sentence() in texts(prs.slides[1])
+
+
+def test_every_slide_kind_has_a_title_and_a_deck_renderer():
+    """A slide kind of presentation.PARTS needs a title (TITLES; spotlights are titled per country) and a
+    renderer in deck.RENDERERS; a missing one would only fail when a presenter picks that slide."""
+    kinds = set(presentation.PARTS)
+    assert kinds - {"spotlight"} == set(presentation.TITLES), "presentation.TITLES lacks or adds a kind"
+    assert set(deck.RENDERERS) == kinds, f"deck.RENDERERS: missing {sorted(kinds - set(deck.RENDERERS))}"
+    assert set(deck.PICTURES) <= kinds
