@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
-from hmhb_dash import i18n, queries, store, svgmap
+from hmhb_dash import clock, i18n, queries, store, svgmap
 from hmhb_dash.cli import UsageError, check_output, write_output
 from hmhb_dash.deck import build_deck
 from hmhb_dash.permalinks import region_slug
@@ -34,7 +33,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _write_deck(args: argparse.Namespace) -> int:
     check_output(args.out)
-    today = dt.date.today()
+    today = clock.today()
     version, tables = store.read_tables(store.data_dir())
     tables["countries"] = i18n.localise_countries(tables["countries"])
     params: dict[str, object] = {

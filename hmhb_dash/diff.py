@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from hmhb_dash import queries
+from hmhb_dash import clock, queries
 from hmhb_dash.cells import records, show
 from hmhb_dash.schema import SCHEMAS, STAGES, TABLES
 from hmhb_dash.table_rules import KEYS
@@ -123,7 +123,7 @@ def diff(
     current: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], today: dt.date | None = None
 ) -> Diff:
     """What publishing `new` over `current` changes: rows per table and each country's stage today."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     tables = {name: table_diff(name, current[name], new[name]) for name in TABLES}
     as_of = pd.Timestamp(today)
     before = queries.stage_as_of(current["stage_history"], current["countries"], as_of, today)

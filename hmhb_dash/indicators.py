@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from hmhb_dash import i18n, queries
+from hmhb_dash import clock, i18n, queries
 from hmhb_dash.i18n import N_, _, ngettext
 from hmhb_dash.schema import (
     HMHB_MAP_CATEGORIES,
@@ -149,7 +149,7 @@ def hmhb_disagreements(
     today: dt.date | None = None,
 ) -> pd.DataFrame:
     """Countries whose current HMHB label corresponds to another stage than the project's today."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     status = queries.stage_as_of(stage_history, countries, pd.Timestamp(today), today)
     merged = current_labels(labels).merge(status[["iso3", "name", "stage"]], on="iso3", how="left")
     merged["stage"] = merged["stage"].fillna(0).astype("int64")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
+from hmhb_dash import clock
 from hmhb_dash.cells import (
     ISO3_EXPECTED,
     URL_EXPECTED,
@@ -54,7 +55,7 @@ class Result:
 
 def validate(raw: RawInput, today: dt.date | None = None) -> Result:
     """Check everything; return typed tables only if nothing blocks, and always the full report."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     report = Report(list(raw.problems))
     if raw.fatal:
         return Result(None, report, raw.sha256)

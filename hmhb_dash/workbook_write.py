@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from hmhb_dash import clock
 from hmhb_dash.cells import missing
 from hmhb_dash.schema import (
     GLOBAL_ISO3,
@@ -191,7 +192,7 @@ def format_iso(value: object, precision: str) -> str:
 
 def export_workbook(tables: dict[str, pd.DataFrame], version: str, today: dt.date | None = None) -> bytes:
     """The tables as one .xlsx workbook (bytes)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     book = openpyxl.Workbook()
     readme = book.active
     readme.title = README_SHEET

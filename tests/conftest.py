@@ -1,4 +1,4 @@
-"""Shared fixtures: AppTest runner on the real app, a live `streamlit run` server, headless Chromium."""
+"""Shared fixtures: a pinned clock, AppTest runner on the real app, a live server, headless Chromium."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.fixtures import TODAY
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,15 @@ LOCAL_PREFIXES = (
     "blob:",
     "about:",
 )
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch):
+    """Every test, AppTests included, runs on the same day: hmhb_dash.clock is the code's one clock.
+    (The live server of the browser tests is another process, on the real date.)"""
+    from hmhb_dash import clock
+
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 def run_app(page_url_path: str = "", params: dict | None = None, timeout: float = 60) -> AppTest:

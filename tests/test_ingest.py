@@ -15,8 +15,8 @@ import pytest
 from hmhb_dash import cli, ingest, store, workbook
 from hmhb_dash.ingest import ERROR, WARNING
 from tests.data_helpers import base_workbook, edit_workbook, make_root, row_of, set_cell, tree_hash
+from tests.fixtures import TODAY
 
-TODAY = dt.date.today()
 NEXT_YEAR = str(TODAY.year + 1)
 
 
@@ -655,7 +655,7 @@ def test_semicolon_csv_keeps_its_values():
     ],
 )
 def test_dates_in_every_accepted_form(value, expected, precision):
-    stamp, got_precision, _ = ingest.parse_date(value, dt.date(2026, 11, 29))
+    stamp, got_precision, _ = ingest.parse_date(value, TODAY)
     assert (None if stamp is None else stamp.date().isoformat()) == expected
     assert got_precision == precision
 

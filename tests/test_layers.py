@@ -90,3 +90,11 @@ def test_page_modules_do_not_import_each_other(path):
     assert not reached, (
         f"{path.name} imports the page module(s) {sorted(reached)}: move what they share to ui/"
     )
+
+
+def test_only_the_clock_asks_for_today():
+    """hmhb_dash.clock is the one seam tests pin (tests/conftest.py): no other module reads the date."""
+    asking = re.compile(r"\bdate\.today\(|Timestamp\.(today|now)\(|\bdate\.fromtimestamp\(")
+    for path in [*ROOT.joinpath("hmhb_dash").rglob("*.py"), *PAGES, ROOT / "app.py"]:
+        if path.name != "clock.py":
+            assert not asking.search(path.read_text()), f"{path.relative_to(ROOT)}: use clock.today()"

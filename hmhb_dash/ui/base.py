@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import admin, geo, i18n, queries, safe_text, store
+from hmhb_dash import admin, clock, geo, i18n, queries, safe_text, store
 from hmhb_dash.i18n import N_, _
 from hmhb_dash.permalinks import MapView, Parsed
 from hmhb_dash.registry import page
@@ -68,7 +68,7 @@ def report_configuration_once() -> None:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 def data_version() -> str:
