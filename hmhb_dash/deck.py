@@ -188,7 +188,6 @@ def _title_slide(deck, briefing: Briefing, today: dt.date) -> None:
 
 
 def _headline_slide(slide, briefing: Briefing) -> None:
-    year = briefing.view.map.year
     counts = briefing.counts.set_index("stage")
     staged_before = int((briefing.previous["stage"] > 0).sum())
     if briefing.empty:
@@ -202,63 +201,33 @@ def _headline_slide(slide, briefing: Briefing) -> None:
     ]
     gap = Inches(0.2)
     card_width = (WIDTH - 2 * MARGIN - gap * (len(cards) - 1)) // len(cards)
-    for i, (stage, label, now, change) in enumerate(cards):
-        left = MARGIN + i * (card_width + gap)
-        if stage is None:
-            band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, Inches(1.6), card_width, Inches(0.5))
-            band.fill.solid()
-            band.fill.fore_color.rgb = INK
-            band.line.fill.background()
-        else:
-            _chip(slide, left, Inches(1.6), card_width, Inches(0.5), stage, "", 12)
-        _text(
-            slide,
-            left,
-            Inches(2.2),
-            card_width,
-            Inches(1.4),
-            str(now),
-            size=66,
-            bold=True,
-            align=PP_ALIGN.CENTER,
-        )
-        _text(
-            slide,
-            left,
-            Inches(3.6),
-            card_width,
-            Inches(0.9),
-            label,
-            size=16,
-            bold=True,
-            align=PP_ALIGN.CENTER,
-        )
-        sign = "+" if change > 0 else ""
-        _text(
-            slide,
-            left,
-            Inches(4.55),
-            card_width,
-            Inches(0.5),
-            f"{sign}{change} since end of {year - 1}" if change else f"no change since end of {year - 1}",
-            size=15,
-            colour=MUTED,
-            align=PP_ALIGN.CENTER,
-        )
+    for i, card in enumerate(cards):
+        _headline_card(slide, MARGIN + i * (card_width + gap), card_width, card, briefing.view.map.year)
     moved = len(briefing.changes)
-    _text(
-        slide,
-        MARGIN,
-        Inches(5.3),
-        WIDTH - 2 * MARGIN,
-        Inches(1.0),
-        [
-            f"{moved} {'country' if moved == 1 else 'countries'} moved stage since {briefing.since_text}.",
-            f"{len(briefing.status)} countries in view: {briefing.filters}.",
-            *_reached_lines(briefing),
-        ],
-        size=20,
-    )
+    lines = [
+        f"{moved} {'country' if moved == 1 else 'countries'} moved stage since {briefing.since_text}.",
+        f"{len(briefing.status)} countries in view: {briefing.filters}.",
+        *_reached_lines(briefing),
+    ]
+    _text(slide, MARGIN, Inches(5.3), WIDTH - 2 * MARGIN, Inches(1.0), lines, size=20)
+
+
+def _headline_card(slide, left, width, card: tuple, year: int) -> None:
+    """One headline number: a stage-coloured band (ink for all stages), the number, its label, the change."""
+    stage, label, now, change = card
+    if stage is None:
+        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, Inches(1.6), width, Inches(0.5))
+        band.fill.solid()
+        band.fill.fore_color.rgb = INK
+        band.line.fill.background()
+    else:
+        _chip(slide, left, Inches(1.6), width, Inches(0.5), stage, "", 12)
+    centred = {"align": PP_ALIGN.CENTER}
+    _text(slide, left, Inches(2.2), width, Inches(1.4), str(now), size=66, bold=True, **centred)
+    _text(slide, left, Inches(3.6), width, Inches(0.9), label, size=16, bold=True, **centred)
+    sign = "+" if change > 0 else ""
+    since = f"{sign}{change} since end of {year - 1}" if change else f"no change since end of {year - 1}"
+    _text(slide, left, Inches(4.55), width, Inches(0.5), since, size=15, colour=MUTED, **centred)
 
 
 def _reached_lines(briefing: Briefing) -> list[str]:
