@@ -98,3 +98,33 @@ def test_only_the_clock_asks_for_today():
     for path in [*ROOT.joinpath("hmhb_dash").rglob("*.py"), *PAGES, ROOT / "app.py"]:
         if path.name != "clock.py":
             assert not asking.search(path.read_text()), f"{path.relative_to(ROOT)}: use clock.today()"
+
+
+def _readme_layout() -> set[str]:
+    """The modules the README's code layout lists, as paths (hmhb_dash/x.py, hmhb_dash/ui/x.py)."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Code layout and layer rules", 1)[1].split("```", 2)[1]
+    listed, folders = set(), []
+    for line in section.splitlines():
+        match = re.match(r"^( *)(\S+)", line)
+        if not match:
+            continue
+        indent, name = len(match[1]), match[2]
+        folders = [f for f in folders if f[0] < indent]
+        if name.endswith("/"):
+            folders.append((indent, name))
+        elif name.endswith(".py") and folders:
+            listed.add("".join(f for _, f in folders) + name)
+    return listed
+
+
+def test_readme_code_layout_matches_the_tree():
+    listed = _readme_layout()
+    modules = {
+        str(p.relative_to(ROOT))
+        for folder in (ROOT / "hmhb_dash", ROOT / "hmhb_dash" / "ui")
+        for p in folder.glob("*.py")
+        if not p.name.startswith("__")
+    }
+    assert not listed - modules, f"README lists modules that do not exist: {sorted(listed - modules)}"
+    assert not modules - listed, f"README's code layout lacks: {sorted(modules - listed)}"
