@@ -39,6 +39,9 @@ def _register_commands() -> None:
 
     cli_deck.register(COMMANDS)
     cli_data.register(COMMANDS)
+    from hmhb_dash import site
+
+    site.register(COMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from hmhb_dash.schema import NOT_REPORTED, STAGE_MEANINGS, STAGES, TABLES
 
 # Slide resolution: a full-width 16:9 picture at about 144 dpi on a 13.33-inch slide.
 SLIDE_WIDTH, SLIDE_HEIGHT = 1920, 1080
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip holds: no export time in the bytes
 SOURCE_LINE = f"Source: {PRODUCT}. {STAGE_NOTE}"
 LICENCE = (
     "No licence has been set for this compilation yet. Until the secretariat sets one, reuse it with "
@@ -223,13 +224,23 @@ def readme_text(tables: dict[str, pd.DataFrame], version: str, as_of_text: str) 
 
 
 def dataset_zip(tables: dict[str, pd.DataFrame], version: str, as_of_text: str) -> bytes:
-    """Every table as CSV plus README.md and CITATION.txt, in one zip."""
+    """Every table as CSV plus README.md and CITATION.txt, in one zip.
+
+    Every entry has one fixed date, so the same data gives the same bytes (the static site relies on it).
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        def add(name: str, text: str) -> None:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, text)
+
         for name in TABLES:
-            archive.writestr(f"{name}.csv", spreadsheet_frame(tables[name]).to_csv(index=False))
-        archive.writestr("README.md", readme_text(tables, version, as_of_text))
-        archive.writestr("CITATION.txt", citation(version, as_of_text) + "\n")
+            add(f"{name}.csv", spreadsheet_frame(tables[name]).to_csv(index=False))
+        add("README.md", readme_text(tables, version, as_of_text))
+        add("CITATION.txt", citation(version, as_of_text) + "\n")
     return buffer.getvalue()
 
 

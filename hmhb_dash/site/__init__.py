@@ -1,0 +1,183 @@
+"""The static site: the tracker as plain files for any web server, a USB stick or an <iframe>.
+
+`python -m hmhb_dash site OUT_DIR [--year YYYY] [--lang en]` writes it; the app's Export menu offers it as
+a zip and the Data page can rebuild it into a configured folder after each publish (`HMHB_SITE_DIR`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from hmhb_dash.site.build import (
+    LANGUAGES,
+    SiteInput,
+    UnknownLanguageError,
+    build_site,
+    deterministic_zip,
+    http_url,
+    script_json,
+    site_date,
+    site_zip,
+    translations,
+    year_bounds,
+)
+
+__all__ = [
+    "LANGUAGES",
+    "MANIFEST",
+    "SiteInput",
+    "UnknownLanguageError",
+    "build_site",
+    "configured_site_dir",
+    "deterministic_zip",
+    "http_url",
+    "publish_site",
+    "register",
+    "script_json",
+    "site_date",
+    "site_zip",
+    "translations",
+    "write_site",
+    "year_bounds",
+]
+
+ENV_VAR = "HMHB_SITE_DIR"
+SECRETS_KEY = "site_dir"
+# Lists what the last build wrote, so a rebuild removes only its own stale files.
+MANIFEST = ".hmhb-site.json"
+
+
+class NotASiteFolderError(ValueError):
+    """A folder that holds other files than a previous build of the site: never written into."""
+
+
+def configured_site_dir(
+    secrets: Mapping | None = None, environ: Mapping[str, str] | None = None
+) -> Path | None:
+    """The folder the Data page rebuilds the site into: secrets `site_dir`, else `HMHB_SITE_DIR`."""
+    environ = os.environ if environ is None else environ
+    candidates = []
+    if secrets is not None:
+        with contextlib.suppress(Exception):  # st.secrets raises when there is no secrets.toml
+            candidates.append(secrets.get(SECRETS_KEY))
+    candidates.append(environ.get(ENV_VAR))
+    for value in candidates:
+        if isinstance(value, str) and value.strip():
+            return Path(value.strip()).expanduser()
+    return None
+
+
+def _previous_files(out: Path) -> list[str]:
+    manifest = out / MANIFEST
+    if not out.exists():
+        return []
+    if not out.is_dir():
+        raise NotASiteFolderError(f"{out} is a file, not a folder")
+    if manifest.is_file():
+        try:
+            listed = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+        except (OSError, ValueError, AttributeError):
+            listed = []
+        return [f for f in listed if isinstance(f, str)]
+    if any(out.iterdir()):
+        raise NotASiteFolderError(
+            f"{out} is not empty and holds no previous build of the site: choose an empty or new folder"
+        )
+    return []
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file() and path.read_bytes() == data:
+        return  # unchanged: keep the file (and its date) as it is
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_site(files: dict[str, bytes], out: Path) -> None:
+    """Write the site into `out`: each file replaced atomically (a reader never sees half a file),
+    then files of the previous build that this one no longer has are removed."""
+    out = Path(out)
+    previous = _previous_files(out)
+    for name in sorted(files):
+        _write_atomic(out / name, files[name])
+    root = out.resolve()
+    for name in sorted(set(previous) - set(files)):
+        stale = (out / name).resolve()
+        # Only files inside the folder: a tampered manifest cannot delete anything else.
+        if stale.is_relative_to(root) and stale.is_file():
+            stale.unlink()
+    _write_atomic(out / MANIFEST, json.dumps({"files": sorted(files)}, indent=1).encode() + b"\n")
+
+
+def publish_site(root: Path, out: Path, shapes, version: str | None = None, lang: str = "en") -> dict:
+    """Build the site of a data version (the current one by default) and write it into `out`."""
+    from hmhb_dash import store
+
+    version, tables = store.read_tables(root, version)
+    files = build_site(SiteInput(tables, version, shapes, None, lang))
+    write_site(files, out)
+    return {"version": version, "files": len(files), "bytes": sum(len(b) for b in files.values())}
+
+
+# --- Command line ------------------------------------------------------------------------------
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "out", type=Path, help="folder to write the site into (new, empty, or a previous build)"
+    )
+    parser.add_argument("--year", help="the year the map and table open on (default: the latest)")
+    parser.add_argument("--lang", default="en", help=f"language of the site: {', '.join(sorted(LANGUAGES))}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from hmhb_dash import geo, store, svgmap
+
+    try:
+        translations(args.lang)
+    except UnknownLanguageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    version, tables = store.read_tables(store.data_dir())
+    first, last = year_bounds(tables, site_date(version, tables))
+    year = None
+    if args.year is not None:
+        text = str(args.year).strip()
+        if not (text.isdigit() and len(text) == 4 and first <= int(text) <= last):
+            print(f"error: --year {args.year!r} is not a year from {first} to {last}", file=sys.stderr)
+            return 2
+        year = int(text)
+    shapes = svgmap.build_shapes(geo.load_boundaries(store.boundaries_path()))
+    files = build_site(SiteInput(tables, version, shapes, year, args.lang))
+    try:
+        write_site(files, args.out)
+    except (NotASiteFolderError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    size = sum(len(b) for b in files.values())
+    print(
+        f"wrote {len(files)} files ({size / 1e6:.2f} MB) to {args.out}, data version {version}: "
+        f"open {args.out / 'index.html'}, or serve the folder: python -m http.server -d {args.out}"
+    )
+    return 0
+
+
+def register(commands: dict) -> None:
+    commands["site"] = (
+        "Write the static site (map, country pages, evidence, downloads, embed) into a folder.",
+        (_add_arguments, _run),
+    )

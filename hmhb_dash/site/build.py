@@ -1,0 +1,651 @@
+"""Build the static site from one data version: page contexts, Jinja2 rendering, files as bytes (pure).
+
+Everything a page needs is in the page or in files beside it (browsers refuse `fetch` from file://),
+the map is the app's own lightmap.js, and the same data version gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from hmhb_dash import evidence as evidence_lib
+from hmhb_dash import export, indicators, presentation, queries, svgmap
+from hmhb_dash.permalinks import MapView
+from hmhb_dash.registry import ASSETS
+from hmhb_dash.schema import (
+    INCOME_GROUPS,
+    NOT_REPORTED,
+    REGION_GROUPINGS,
+    STAGE_COLOURS,
+    STAGE_MEANINGS,
+    STAGES,
+)
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+LANGUAGES: dict[str, str] = {"en": "English"}  # more arrive with their catalogues under site/locale/
+DOMAIN = "site"  # gettext domain of the site's strings
+ZIP_DATE = export.ZIP_DATE
+DATASET_FILE = "downloads/mms-tracker-dataset.zip"
+# Copied byte for byte: the site's map is the app's map.
+ASSET_FILES = {
+    "assets/lightmap.js": ASSETS / "lightmap.js",
+    "assets/lightmap.css": ASSETS / "lightmap.css",
+    "assets/site.js": STATIC / "site.js",
+    "assets/site.css": STATIC / "site.css",
+    "assets/favicon.png": ASSETS / "favicon.png",
+}
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+_VERSION_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})T")
+
+
+class UnknownLanguageError(ValueError):
+    """A language the site has no strings for."""
+
+
+# --- Safety: text, links and JSON from untrusted data ------------------------------------------
+def http_url(value: object) -> str | None:
+    """The URL when it is an absolute http(s) link with a host, else None (never a link)."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or any(ord(c) < 33 or c in "\"'<>`\\" or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def plain(value: object) -> str:
+    """A value as display text: missing becomes 'not reported'."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == "":
+        return NOT_REPORTED
+    return " ".join(str(value).split())
+
+
+def optional(value: object) -> str:
+    """A value as text, or '' when missing (for fields shown only when present)."""
+    text = plain(value)
+    return "" if text == NOT_REPORTED else text
+
+
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(data: object) -> Markup:
+    """JSON that is safe inside <script type="application/json">: no '</script>', no '<!--', no
+    line separators; read back with JSON.parse(textContent). Sorted keys keep the bytes stable."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return Markup(re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text))
+
+
+# --- Dates -------------------------------------------------------------------------------------
+def site_date(version: str, tables: dict[str, pd.DataFrame]) -> dt.date:
+    """The date the site is 'as of': a published version's own date (its id starts YYYYMMDDT);
+    for the bundled snapshot, its latest dated fact. Never the build machine's clock."""
+    match = _VERSION_DATE.match(version or "")
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    dates = pd.concat(
+        [tables["stage_history"]["since"].dropna(), tables["milestones"]["date"].dropna()], ignore_index=True
+    )
+    return pd.Timestamp(dates.max()).date() if len(dates) else dt.date(2000, 1, 1)
+
+
+def deterministic_zip(files: dict[str, bytes]) -> bytes:
+    """A zip of `files` in name order with one fixed date: equal contents give equal bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+# --- Languages ---------------------------------------------------------------------------------
+def translations(lang: str) -> gettext.NullTranslations:
+    """The site's strings in `lang` (English is the source language: no catalogue needed)."""
+    if lang not in LANGUAGES:
+        known = ", ".join(sorted(LANGUAGES))
+        raise UnknownLanguageError(f"unknown language {lang!r}: the site is available in {known}")
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, HERE / "locale", languages=[lang])
+
+
+def environment(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, whatever its name: data is text
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+# --- Contexts ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SiteInput:
+    tables: dict[str, pd.DataFrame]
+    version: str
+    shapes: svgmap.MapShapes
+    year: int | None = None
+    lang: str = "en"
+
+
+def year_bounds(tables: dict[str, pd.DataFrame], today: dt.date) -> tuple[int, int]:
+    return queries.year_range(tables["stage_history"], today)
+
+
+def country_href(iso3: str) -> str:
+    return f"countries/{iso3}.html"
+
+
+def _stage_sentence(_: Callable[[str], str], name: str, stage: str, since: object, precision: str) -> str:
+    when = queries.format_date(since, precision)
+    if when == NOT_REPORTED:
+        return _("%(name)s reached %(stage)s; no source gives the date.") % {"name": name, "stage": stage}
+    if precision == "day":
+        return _("%(name)s reached %(stage)s on %(date)s.") % {"name": name, "stage": stage, "date": when}
+    return _("%(name)s reached %(stage)s in %(date)s.") % {"name": name, "stage": stage, "date": when}
+
+
+def _current_stage(history: pd.DataFrame, today: dt.date) -> dict | None:
+    """The stage a country's history reads on the site's date (an undated stage counts from it)."""
+    effective = history["since"].fillna(pd.Timestamp(today))
+    rows = history.assign(_effective=effective)
+    rows = rows[rows["_effective"] <= pd.Timestamp(today)].sort_values(["_effective", "stage"])
+    if rows.empty:
+        return None
+    latest = rows.iloc[-1]
+    return {
+        "stage": int(latest["stage"]),
+        "label": str(latest["stage_label"]),
+        "since": optional(latest["since_text"]) if latest["since_text"] != NOT_REPORTED else "",
+        "basis": optional(latest["basis"]),
+        "url": http_url(latest["source_url"]),
+        "colour": STAGE_COLOURS[int(latest["stage"])],
+    }
+
+
+def _year_text(value: object) -> str:
+    return NOT_REPORTED if value is None or pd.isna(value) else str(int(value))
+
+
+def evidence_rows(frame: pd.DataFrame) -> list[dict]:
+    return [
+        {
+            "title": plain(row["title"]),
+            "link": http_url(evidence_lib.doi_url(row["doi"])) or http_url(row["url"]),
+            "year": _year_text(row["year"]),
+            "type": plain(row["type"]),
+            "publisher": optional(row["publisher"]),
+            "authors": optional(row["authors"]),
+            "summary": optional(row["summary"]),
+            "verified": bool(row["verified"]),
+        }
+        for _, row in frame.iterrows()
+    ]
+
+
+def recorded_countries(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """Countries that any table says something about (the others get the short 'no record' page)."""
+    named = set(tables["evidence"]["countries"].map(queries.split_list).explode().dropna())
+    for name in ("stage_history", "milestones", "activities", "indicators", "hmhb_labels"):
+        named |= set(tables[name]["iso3"].astype(str))
+    return named
+
+
+def _no_record_profile(tables: dict[str, pd.DataFrame], iso3: str) -> queries.CountryProfile:
+    """The profile of a country no table mentions, without joining every table for nothing."""
+    country = tables["countries"].set_index("iso3").loc[iso3]
+    none = pd.DataFrame()
+    return queries.CountryProfile(
+        iso3, str(country["name"]), queries.country_groupings(country), none, none, none, none, none
+    )
+
+
+def country_context(
+    tables: dict[str, pd.DataFrame], iso3: str, today: dt.date, _, recorded: bool = True
+) -> dict:
+    """Everything one country page says, as plain values (the template escapes them)."""
+    profile = queries.country_profile(tables, iso3) if recorded else _no_record_profile(tables, iso3)
+    name = plain(profile.name)
+    story = [
+        {
+            "sentence": _stage_sentence(_, name, str(h.stage_label), h.since, str(h.since_precision)),
+            "basis": optional(h.basis),
+            "url": http_url(h.source_url),
+            "colour": STAGE_COLOURS[int(h.stage)],
+        }
+        for h in profile.history.itertuples(index=False)
+    ]
+
+    def milestone(m) -> dict:
+        return {
+            "date": plain(m.date_text),
+            "kind": plain(m.kind_label),
+            "title": plain(m.title),
+            "detail": optional(m.detail),
+            "quote": optional(m.quote),
+            "url": http_url(m.source_url),
+            "note": optional(m.source_note),
+        }
+
+    source = tables if recorded else {n: tables[n].iloc[0:0] for n in ("hmhb_labels", "indicators")}
+    labels = indicators.country_labels(source["hmhb_labels"], iso3)
+    numbers = indicators.country_indicators(source["indicators"], iso3)
+    activities = profile.activities
+    groupings = profile.groupings
+    return {
+        "iso3": iso3,
+        "name": name,
+        "has_records": profile.has_records,
+        "current": _current_stage(profile.history, today) if not profile.history.empty else None,
+        "story": story,
+        "milestones": [milestone(m) for m in profile.milestones.itertuples(index=False)],
+        "policy": [milestone(m) for m in profile.policy.itertuples(index=False)],
+        "labels": [
+            {"text": plain(r.text), "url": http_url(r.source_url)} for r in labels.itertuples(index=False)
+        ],
+        "numbers": [
+            {
+                "what": plain(r.indicator_label),
+                "value": plain(r.value_text),
+                "period": plain(r.period_text),
+                "quote": optional(r.quote),
+                "url": http_url(r.source_url),
+                "verified": bool(r.verified),
+            }
+            for r in numbers.itertuples(index=False)
+        ],
+        "activities": [
+            {
+                "organisation": plain(a.organisation),
+                "website": http_url(a.website),
+                "type": plain(a.activity_type),
+                "years": plain(a.years),
+                "description": optional(a.description),
+                "url": http_url(a.source_url),
+                "verified": bool(a.verified),
+            }
+            for a in activities.itertuples(index=False)
+        ],
+        "evidence": evidence_rows(profile.evidence),
+        "groupings": [
+            {
+                "grouping": plain(g.grouping),
+                "value": plain(g.value),
+                "as_of": optional(g.as_of),
+                "url": http_url(g.source_url),
+            }
+            for g in groupings.itertuples(index=False)
+        ],
+    }
+
+
+# --- The index: map, headline, filters, table ---------------------------------------------------
+def map_text(_) -> dict[str, str]:
+    """The map's own words (lightmap.js reads them from the view)."""
+    return {
+        "play": _("Play"),
+        "pause": _("Pause"),
+        "since": _("since"),
+        "click": _("Click to open the country page"),
+        "aria": _("World map of MMS programme stage by country, as of"),
+    }
+
+
+def page_text(_) -> dict[str, str]:
+    """Words site.js writes into the page (placeholders in braces)."""
+    return {
+        "change": _("{n} since end of {year}"),
+        "no_change": _("no change since end of {year}"),
+        "reached_one": _("At least {n} pregnant women reached in {k} country, as reported"),
+        "reached_many": _("At least {n} pregnant women reached in {k} countries, as reported"),
+        "reached_none": _("No country in view reports a number of pregnant women reached"),
+        "in_view": _("{n} countries in view"),
+        "all_regions": _("All regions"),
+        "source": _("source"),
+        "not_reported": NOT_REPORTED,
+        "shown": _("Showing {n} of {total} items"),
+        "none_shown": _("No item matches these filters."),
+        "no_rows": _("No country in view has a recorded stage in {year}."),
+    }
+
+
+def region_choices(countries: pd.DataFrame) -> dict[str, list[list[str]]]:
+    return {
+        grouping: [
+            [r, queries.region_label(grouping, r)] for r in queries.region_options(countries, grouping)
+        ]
+        for grouping in REGION_GROUPINGS
+    }
+
+
+def country_groups(countries: pd.DataFrame) -> dict[str, list]:
+    """iso3 -> [UNICEF region, WHO region, World Bank region, income group] (None where missing)."""
+    columns = [queries.region_column(g) for g in REGION_GROUPINGS] + ["wb_income"]
+    return {
+        str(row["iso3"]): [None if pd.isna(row[c]) else str(row[c]) for c in columns]
+        for _, row in countries.iterrows()
+    }
+
+
+def filter_boxes(countries: pd.DataFrame, shapes: svgmap.MapShapes) -> dict[str, list[int]]:
+    """'grouping|region|income' -> the map frame of that filter (svgmap.view_box, as the app frames it)."""
+    boxes = {}
+    for grouping in REGION_GROUPINGS:
+        for region in [None, *queries.region_options(countries, grouping)]:
+            for income in [None, *INCOME_GROUPS]:
+                if region is None and income is None:
+                    continue
+                chosen = queries.filter_countries(countries, grouping, region, income)
+                if len(chosen):
+                    key = f"{grouping}|{region or ''}|{income or ''}"
+                    boxes[key] = list(svgmap.view_box(shapes, chosen["iso3"]))
+    return boxes
+
+
+def period_details(stage_history: pd.DataFrame, timeline: dict[str, dict]) -> dict[str, list[list]]:
+    """iso3 -> [[basis, source url or None], ...], one per period of the timeline, in its order."""
+    details = {}
+    for iso3, entry in timeline.items():
+        rows = queries.country_stage_history(stage_history, iso3)
+        by_period = {(int(r.stage), str(r.since_text)): r for r in rows.itertuples(index=False)}
+        out = []
+        for stage, since in entry["periods"]:
+            row = by_period.get((int(stage), str(since)))
+            out.append([optional(row.basis), http_url(row.source_url)] if row is not None else ["", None])
+        details[iso3] = out
+    return details
+
+
+def headline(timeline: dict[str, dict], included: set[str] | None, first: int, year: int) -> dict:
+    """Countries per stage in `year` and the change since the year before (site.js does the same)."""
+
+    def counts(at: int) -> dict[int, int]:
+        tally = dict.fromkeys(STAGES, 0)
+        for iso3 in timeline:
+            if included is not None and iso3 not in included:
+                continue
+            index = at - first
+            stage = (
+                svgmap.stage_in(timeline, iso3, min(index, len(timeline[iso3]["years"]) - 1))[0]
+                if index >= 0
+                else 0
+            )
+            tally[stage] += 1
+        return tally
+
+    now, before = counts(year), counts(year - 1)
+    cards = [("any", sum(now[s] for s in STAGES if s), sum(before[s] for s in STAGES if s))]
+    cards += [(str(s), now[s], before[s]) for s in STAGES if s]
+    return {key: {"now": n, "change": n - b} for key, n, b in cards}
+
+
+def change_text(text: dict[str, str], change: int, year: int) -> str:
+    if not change:
+        return text["no_change"].format(year=year - 1)
+    return text["change"].format(n=f"{change:+d}", year=year - 1)
+
+
+def reached_text(text: dict[str, str], reached: dict[str, int], included: set[str] | None) -> str:
+    values = [v for iso3, v in reached.items() if included is None or iso3 in included]
+    if not values:
+        return text["reached_none"]
+    key = "reached_one" if len(values) == 1 else "reached_many"
+    return text[key].format(n=f"{sum(values):,}", k=len(values))
+
+
+def reached_per_country(table: pd.DataFrame) -> dict[str, int]:
+    """iso3 -> the largest number of pregnant women reached its sources give (never another kind)."""
+    rows = table[(table["indicator"] == indicators.REACHED) & table["value"].notna()]
+    return {str(k): int(v) for k, v in rows.groupby("iso3")["value"].max().items()}
+
+
+def table_rows(
+    timeline: dict[str, dict], details: dict[str, list[list]], names: dict[str, str], first: int, year: int
+) -> list[dict]:
+    """The country table: every country that has a stage in some year, as of `year` (hidden at 0)."""
+    order = {iso3: i for i, iso3 in enumerate(sorted(timeline, key=lambda c: (names.get(c, c), c)))}
+    rows = []
+    for iso3 in timeline:
+        stage, since = svgmap.stage_in(timeline, iso3, min(year - first, len(timeline[iso3]["years"]) - 1))
+        mark = int(timeline[iso3]["years"][min(year - first, len(timeline[iso3]["years"]) - 1)])
+        basis, url = details[iso3][mark - 1] if mark else ("", None)
+        rows.append(
+            {
+                "iso3": iso3,
+                "name": plain(names.get(iso3, iso3)),
+                "href": country_href(iso3),
+                "order": order[iso3],
+                "stage": stage,
+                "label": STAGES[stage],
+                "since": since if since != NOT_REPORTED else NOT_REPORTED,
+                "basis": basis or NOT_REPORTED,
+                "url": url,
+                "hidden": stage == 0,
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["stage"], r["order"]))
+
+
+# --- The evidence page -------------------------------------------------------------------------
+def evidence_items(tables: dict[str, pd.DataFrame]) -> list[dict]:
+    """Every evidence item with what the client-side filters and the search read."""
+    countries = tables["countries"]
+    index = evidence_lib.build_index(tables["evidence"], countries)
+    ordered = evidence_lib.search(index, evidence_lib.EvidenceQuery())
+    lookups = {
+        g: countries.set_index("iso3")[queries.region_column(g)].dropna().to_dict() for g in REGION_GROUPINGS
+    }
+    names = dict(zip(countries["iso3"], countries["name"]))
+    items = []
+    for row in ordered.to_dict("records"):
+        codes = [c for c in row["country_codes"] if _ISO3.match(c)]
+        regions = {
+            g: sorted({lookup[c] for c in codes if c in lookup}) if codes else [evidence_lib.GLOBAL]
+            for g, lookup in lookups.items()
+        }
+        title = evidence_lib.normalise(row["title"])
+        others = " | ".join(evidence_lib.normalise(row[c]) for c in ("authors", "publisher", "summary"))
+        topics = queries.split_list(row["topics"])
+        items.append(
+            {
+                "title": plain(row["title"]),
+                "link": http_url(evidence_lib.doi_url(row["doi"])) or http_url(row["url"]),
+                "year": _year_text(row["year"]),
+                "year_value": "" if pd.isna(row["year"]) else str(int(row["year"])),
+                "type": plain(row["type"]),
+                "publisher": optional(row["publisher"]),
+                "authors": optional(row["authors"]),
+                "summary": optional(row["summary"]),
+                "verified": bool(row["verified"]),
+                "countries": [
+                    {
+                        "iso3": c,
+                        "name": plain(names.get(c, c)),
+                        "href": country_href(c) if c in names else None,
+                    }
+                    for c in codes
+                ],
+                "topics": topics,
+                "regions": {g: "|".join(r) for g, r in regions.items()},
+                "codes": "|".join(codes),
+                "topic_key": "|".join(topics),
+                "title_key": title,
+                "text_key": f"{title} | {others}",
+            }
+        )
+    return items
+
+
+def evidence_filters(items: list[dict], countries: pd.DataFrame) -> dict:
+    names = dict(zip(countries["iso3"], countries["name"]))
+    named = sorted(
+        {c["iso3"] for item in items for c in item["countries"] if c["iso3"] in names},
+        key=lambda c: (names[c], c),
+    )
+    years = [int(i["year_value"]) for i in items if i["year_value"]]
+    return {
+        "countries": [[c, plain(names[c])] for c in named],
+        "topics": sorted({t for item in items for t in item["topics"]}),
+        "types": sorted({item["type"] for item in items}),
+        "years": [min(years), max(years)] if years else [0, 0],
+    }
+
+
+# --- Rendering ----------------------------------------------------------------------------------
+def _html(env: jinja2.Environment, name: str, **context) -> bytes:
+    return env.get_template(name).render(**context).encode("utf-8")
+
+
+def build_site(source: SiteInput) -> dict[str, bytes]:
+    """Every file of the site, path -> bytes. Pure: the same input gives the same bytes."""
+    tables, shapes = source.tables, source.shapes
+    env = environment(source.lang)
+    tr = translations(source.lang)
+    _ = tr.gettext
+    today = site_date(source.version, tables)
+    first, last = year_bounds(tables, today)
+    year = last if source.year is None else source.year
+    if not first <= year <= last:
+        raise ValueError(f"year {year} is outside the data's years, {first} to {last}")
+    countries = tables["countries"]
+    names = {str(k): plain(v) for k, v in zip(countries["iso3"], countries["name"])}
+    timeline = svgmap.stage_timeline(tables["stage_history"], countries, range(first, last + 1), today)
+    shapes_data = svgmap.shapes_payload(shapes, names, timeline, first, source.version)
+    view = svgmap.stage_view_payload(
+        shapes, shapes_data["id"], year=year, years=(first, last), include=None, text=map_text(_)
+    )
+    text = page_text(_)
+    details = period_details(tables["stage_history"], timeline)
+    reached = reached_per_country(tables["indicators"])
+    heads = headline(timeline, None, first, year)
+    as_of = queries.end_of_year(year, today)
+    common = {
+        "lang": source.lang,
+        "product": presentation.PRODUCT,
+        "version": source.version,
+        "as_of_text": queries.format_date(pd.Timestamp(today), "day"),
+        "stage_note": presentation.STAGE_NOTE,
+        "licence": export.LICENCE,
+        "citation": export.citation(source.version, queries.format_date(pd.Timestamp(today), "day")),
+        "stages": [
+            {"code": s, "label": STAGES[s], "meaning": STAGE_MEANINGS[s], "colour": STAGE_COLOURS[s]}
+            for s in STAGES
+        ],
+    }
+    csv_file = f"downloads/mms-tracker-{year}-countries.csv"
+    brief = presentation.brief(
+        tables,
+        presentation.PresentView(MapView(year), presentation.default_since(year)),
+        today,
+        source.version,
+    )
+    files: dict[str, bytes] = {path: file.read_bytes() for path, file in ASSET_FILES.items()}
+    files[DATASET_FILE] = export.dataset_zip(tables, source.version, common["as_of_text"])
+    files[csv_file] = export.view_csv(brief)
+    map_data = {"shapes": shapes_data, "view": view, "text": text}
+    index_data = map_data | {
+        "countries": country_groups(countries),
+        "regions": region_choices(countries),
+        "boxes": filter_boxes(countries, shapes),
+        "reached": reached,
+        "details": details,
+        "first": first,
+        "last": last,
+    }
+    files["index.html"] = _html(
+        env,
+        "index.html",
+        root="",
+        page="map",
+        data=script_json(index_data),
+        year=year,
+        first=first,
+        last=last,
+        as_of_year_text=queries.format_date(as_of, "day"),
+        headline=heads,
+        change_text=lambda change: change_text(text, change, year),
+        reached=reached_text(text, reached, None),
+        reached_caveat=indicators.TOTAL_CAVEAT,
+        groupings=[(g, label) for g, (label, _col) in REGION_GROUPINGS.items()],
+        regions=region_choices(countries)["unicef"],
+        incomes=list(INCOME_GROUPS.items()),
+        rows=table_rows(timeline, details, names, first, year),
+        csv_file=csv_file,
+        csv_size=len(files[csv_file]),
+        dataset_file=DATASET_FILE,
+        dataset_size=len(files[DATASET_FILE]),
+        **common,
+    )
+    files["embed.html"] = _html(
+        env, "embed.html", root="", page="embed", data=script_json(map_data), **common
+    )
+    items = evidence_items(tables)
+    files["evidence.html"] = _html(
+        env,
+        "evidence.html",
+        root="",
+        page="evidence",
+        items=items,
+        filters=evidence_filters(items, countries),
+        groupings=[(g, label) for g, (label, _col) in REGION_GROUPINGS.items()],
+        data=script_json({"regions": region_choices(countries), "text": text, "global": evidence_lib.GLOBAL}),
+        **common,
+    )
+    listing = []
+    recorded = recorded_countries(tables)
+    for iso3 in sorted(names, key=lambda c: (names[c], c)):
+        if not _ISO3.match(iso3):
+            continue
+        context = country_context(tables, iso3, today, _, iso3 in recorded)
+        files[country_href(iso3)] = _html(
+            env, "country.html", root="../", page="country", c=context, **common
+        )
+        current = context["current"]
+        listing.append(
+            {
+                "iso3": iso3,
+                "name": context["name"],
+                "href": country_href(iso3),
+                "label": current["label"] if current else STAGES[0],
+                "colour": current["colour"] if current else STAGE_COLOURS[0],
+            }
+        )
+    files["countries.html"] = _html(
+        env, "countries.html", root="", page="countries", countries=listing, **common
+    )
+    return files
+
+
+def site_zip(source: SiteInput) -> bytes:
+    """The whole site as one zip (the Export menu's 'Website')."""
+    return deterministic_zip(build_site(source))
