@@ -70,6 +70,14 @@ def _dataset_zip(c: ExportContext) -> bytes:
     return export.dataset_zip(c.tables, c.briefing.data_version, c.briefing.as_of_text)
 
 
+def _website_zip(c: ExportContext) -> bytes:
+    from hmhb_dash import site  # Jinja2 loads only when someone asks for the website
+
+    version, year = c.briefing.data_version, c.briefing.view.map.year
+    first, last = site.site_years(c.tables, version)
+    return site.site_zip(site.SiteInput(c.tables, version, c.shapes, year if first <= year <= last else None))
+
+
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -88,6 +96,7 @@ FORMATS: tuple[ExportFormat, ...] = (
         _dataset_zip,
         "mms-tracker-dataset.zip",
     ),
+    ExportFormat("site", "Website (zip)", "zip", "application/zip", _website_zip),
 )
 
 

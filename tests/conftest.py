@@ -162,3 +162,15 @@ def bundled():
 
     version, tables = store.read_tables(store.data_dir())
     return version, tables, geo.load_boundaries(store.boundaries_path())
+
+
+@pytest.fixture(scope="session")
+def built_site(bundled, shapes, tmp_path_factory):
+    """The static site of the bundled data, built once: (files by path, the folder it was written to)."""
+    from hmhb_dash import site
+
+    version, tables, _ = bundled
+    files = site.build_site(site.SiteInput(tables, version, shapes))
+    out = tmp_path_factory.mktemp("site") / "site"
+    site.write_site(files, out)
+    return files, out

@@ -32,6 +32,7 @@ from hmhb_dash.site.build import (
 __all__ = [
     "LANGUAGES",
     "MANIFEST",
+    "NotASiteFolderError",
     "SiteInput",
     "UnknownLanguageError",
     "build_site",
@@ -42,6 +43,7 @@ __all__ = [
     "register",
     "script_json",
     "site_date",
+    "site_years",
     "site_zip",
     "translations",
     "write_site",
@@ -125,6 +127,11 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
     _write_atomic(out / MANIFEST, json.dumps({"files": sorted(files)}, indent=1).encode() + b"\n")
 
 
+def site_years(tables, version: str) -> tuple[int, int]:
+    """The first and last year the site of this data version shows."""
+    return year_bounds(tables, site_date(version, tables))
+
+
 def publish_site(root: Path, out: Path, shapes, version: str | None = None, lang: str = "en") -> dict:
     """Build the site of a data version (the current one by default) and write it into `out`."""
     from hmhb_dash import store
@@ -153,7 +160,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     version, tables = store.read_tables(store.data_dir())
-    first, last = year_bounds(tables, site_date(version, tables))
+    first, last = site_years(tables, version)
     year = None
     if args.year is not None:
         text = str(args.year).strip()

@@ -96,19 +96,41 @@ def script_json(data: object) -> Markup:
 
 
 # --- Dates -------------------------------------------------------------------------------------
+def _latest_fact(tables: dict[str, pd.DataFrame]) -> tuple[pd.Timestamp, str] | None:
+    """The date of the newest dated stage or milestone, with the finest precision given for it."""
+    rows = pd.concat(
+        [
+            tables["stage_history"][["since", "since_precision"]].set_axis(["date", "precision"], axis=1),
+            tables["milestones"][["date", "date_precision"]].set_axis(["date", "precision"], axis=1),
+        ],
+        ignore_index=True,
+    ).dropna(subset=["date"])
+    if rows.empty:
+        return None
+    latest = rows["date"].max()
+    given = set(rows.loc[rows["date"] == latest, "precision"].astype(str))
+    return pd.Timestamp(latest), next((p for p in ("day", "month", "year") if p in given), "day")
+
+
 def site_date(version: str, tables: dict[str, pd.DataFrame]) -> dt.date:
     """The date the site is 'as of': a published version's own date (its id starts YYYYMMDDT);
-    for the bundled snapshot, its latest dated fact. Never the build machine's clock."""
+    for the bundled snapshot, its newest dated fact. Never the build machine's clock."""
     match = _VERSION_DATE.match(version or "")
     if match:
         try:
             return dt.date(*(int(g) for g in match.groups()))
         except ValueError:
             pass
-    dates = pd.concat(
-        [tables["stage_history"]["since"].dropna(), tables["milestones"]["date"].dropna()], ignore_index=True
-    )
-    return pd.Timestamp(dates.max()).date() if len(dates) else dt.date(2000, 1, 1)
+    latest = _latest_fact(tables)
+    return latest[0].date() if latest else dt.date(2000, 1, 1)
+
+
+def site_date_text(version: str, tables: dict[str, pd.DataFrame]) -> str:
+    """The site's date as people read it: no more precise than the fact it comes from ('2026')."""
+    day = site_date(version, tables)
+    latest = None if _VERSION_DATE.match(version or "") else _latest_fact(tables)
+    precision = latest[1] if latest and latest[0].date() == day else "day"
+    return queries.format_date(pd.Timestamp(day), precision)
 
 
 def deterministic_zip(files: dict[str, bytes]) -> bytes:
@@ -248,7 +270,7 @@ def country_context(
 
     def milestone(m) -> dict:
         return {
-            "date": plain(m.date_text),
+            "date": plain(m.date_text) if m.date_text != NOT_REPORTED else _("Date not reported"),
             "kind": plain(m.kind_label),
             "title": plain(m.title),
             "detail": optional(m.detail),
@@ -553,10 +575,10 @@ def build_site(source: SiteInput) -> dict[str, bytes]:
         "lang": source.lang,
         "product": presentation.PRODUCT,
         "version": source.version,
-        "as_of_text": queries.format_date(pd.Timestamp(today), "day"),
+        "as_of_text": site_date_text(source.version, tables),
         "stage_note": presentation.STAGE_NOTE,
         "licence": export.LICENCE,
-        "citation": export.citation(source.version, queries.format_date(pd.Timestamp(today), "day")),
+        "citation": export.citation(source.version, site_date_text(source.version, tables)),
         "stages": [
             {"code": s, "label": STAGES[s], "meaning": STAGE_MEANINGS[s], "colour": STAGE_COLOURS[s]}
             for s in STAGES

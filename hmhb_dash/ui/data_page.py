@@ -247,6 +247,22 @@ def change_preview(change: ingest.Diff) -> None:
         )
 
 
+def rebuild_site(root: Path) -> str:
+    """After a publish or restore, the static site in the configured folder is rebuilt (if one is set)."""
+    from hmhb_dash import site  # Jinja2 and the exporters: only when someone publishes
+
+    out = site.configured_site_dir(st.secrets, os.environ)
+    if out is None:
+        return ""
+    from hmhb_dash.ui.light_map import map_shapes
+
+    try:
+        info = site.publish_site(root, out, map_shapes())
+    except (site.NotASiteFolderError, OSError, ValueError) as exc:
+        return f" The website in {out} was not rebuilt: {exc}."
+    return f" The website in {out} was rebuilt ({info['files']} files)."
+
+
 def publish_controls(result: ingest.Result, change: ingest.Diff, checked_against: str) -> None:
     if change.empty:
         return
@@ -286,7 +302,7 @@ def publish_controls(result: ingest.Result, change: ingest.Diff, checked_against
     st.session_state["data_flash"] = (
         f"Published version {version}. Every page shows the new data on its next interaction; "
         "the previous version is under Versions."
-    )
+    ) + rebuild_site(root)
     st.session_state.pop("data_check", None)
     st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
     st.rerun()
@@ -333,7 +349,7 @@ def versions_panel() -> None:
         except (store.StoreBusyError, store.UnknownVersionError) as exc:
             st.error(f"Nothing was changed: {exc}.")
             return
-        st.session_state["data_flash"] = f"Version {choice} is current again."
+        st.session_state["data_flash"] = f"Version {choice} is current again." + rebuild_site(root)
         st.session_state.pop("data_check", None)
         st.rerun()
     log = store.publish_log(root)
