@@ -243,9 +243,8 @@ def recorded_countries(tables: dict[str, pd.DataFrame]) -> set[str]:
     return named
 
 
-def _no_record_profile(tables: dict[str, pd.DataFrame], iso3: str) -> queries.CountryProfile:
+def _no_record_profile(country: pd.Series, iso3: str) -> queries.CountryProfile:
     """The profile of a country no table mentions, without joining every table for nothing."""
-    country = tables["countries"].set_index("iso3").loc[iso3]
     none = pd.DataFrame()
     return queries.CountryProfile(
         iso3, str(country["name"]), queries.country_groupings(country), none, none, none, none, none
@@ -253,10 +252,12 @@ def _no_record_profile(tables: dict[str, pd.DataFrame], iso3: str) -> queries.Co
 
 
 def country_context(
-    tables: dict[str, pd.DataFrame], iso3: str, today: dt.date, _, recorded: bool = True
+    tables: dict[str, pd.DataFrame], iso3: str, today: dt.date, _, country: pd.Series | None = None
 ) -> dict:
-    """Everything one country page says, as plain values (the template escapes them)."""
-    profile = queries.country_profile(tables, iso3) if recorded else _no_record_profile(tables, iso3)
+    """Everything one country page says, as plain values (the template escapes them). With `country`
+    (its row of the countries table) the page is the short one of a country no table mentions."""
+    recorded = country is None
+    profile = queries.country_profile(tables, iso3) if recorded else _no_record_profile(country, iso3)
     name = plain(profile.name)
     story = [
         {
@@ -279,9 +280,9 @@ def country_context(
             "note": optional(m.source_note),
         }
 
-    source = tables if recorded else {n: tables[n].iloc[0:0] for n in ("hmhb_labels", "indicators")}
-    labels = indicators.country_labels(source["hmhb_labels"], iso3)
-    numbers = indicators.country_indicators(source["indicators"], iso3)
+    none = pd.DataFrame(columns=["text", "source_url"])
+    labels = indicators.country_labels(tables["hmhb_labels"], iso3) if recorded else none
+    numbers = indicators.country_indicators(tables["indicators"], iso3) if recorded else none
     activities = profile.activities
     groupings = profile.groupings
     return {
@@ -645,10 +646,11 @@ def build_site(source: SiteInput) -> dict[str, bytes]:
     )
     listing = []
     recorded = recorded_countries(tables)
+    indexed = countries.set_index("iso3")
     for iso3 in sorted(names, key=lambda c: (names[c], c)):
         if not _ISO3.match(iso3):
             continue
-        context = country_context(tables, iso3, today, _, iso3 in recorded)
+        context = country_context(tables, iso3, today, _, None if iso3 in recorded else indexed.loc[iso3])
         files[country_href(iso3)] = _html(
             env, "country.html", root="../", page="country", c=context, **common
         )

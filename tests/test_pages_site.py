@@ -1,0 +1,37 @@
+"""The app's ways to the static site: 'Website (zip)' in the Export menu, and the Data page's publish
+rebuilding the site in the configured folder."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from hmhb_dash import site, store
+from hmhb_dash.permalinks import MapView
+from hmhb_dash.presentation import PresentView, default_since
+from hmhb_dash.ui import present_page
+from hmhb_dash.ui.base import data_key, today
+from tests.data_helpers import edit_workbook
+from tests.test_pages_data import _france_moves, root, signed_in, upload, with_secret  # noqa: F401
+
+
+def test_export_menu_offers_the_website_as_a_zip():
+    assert ("site", "Website (zip)", "zip", "application/zip") in present_page.EXPORTS
+    view = PresentView(MapView(2024), default_since(2024))
+    data = present_page._export_bytes(data_key(), view, today(), "site")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = set(archive.namelist())
+    assert {"index.html", "embed.html", "evidence.html", "countries/BGD.html", "assets/lightmap.js"} <= names
+    assert b'"year":2024' in archive.read("index.html")
+
+
+def test_publish_rebuilds_the_site_in_the_configured_folder(root, with_secret, tmp_path, monkeypatch):  # noqa: F811
+    out = tmp_path / "www"
+    monkeypatch.setenv(site.ENV_VAR, str(out))
+    at = upload(signed_in(), "edited.xlsx", edit_workbook(_france_moves))
+    at.text_input(key="publisher_name").set_value("Test Steward").run()
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert any(f"The website in {out} was rebuilt" in s.value for s in at.success)
+    assert store.current_version(root) in (out / "index.html").read_text()
+    assert "Initial implementation" in (out / "countries" / "FRA.html").read_text()
