@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hmhb_dash import geo, site, store, svgmap  # noqa: E402
+from hmhb_dash import site, store, svgmap  # noqa: E402
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 MAX_SITE_MB, MAX_INDEX_KB, MAX_PAINT_S = 5.0, 600, 0.5
@@ -27,7 +27,7 @@ def build(out: Path) -> tuple[dict[str, bytes], float, float]:
     """(files, seconds to read the data and build the shapes, seconds to build and write the site)."""
     start = time.perf_counter()
     version, tables = store.read_tables(store.data_dir())
-    shapes = svgmap.build_shapes(geo.load_boundaries(store.boundaries_path()))
+    shapes = svgmap.load_shapes(store.map_shapes_path())
     loaded = time.perf_counter()
     files = site.build_site(site.SiteInput(tables, version, shapes))
     site.write_site(files, out)

@@ -152,7 +152,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from hmhb_dash import geo, store, svgmap
+    from hmhb_dash import store, svgmap
 
     try:
         translations(args.lang)
@@ -168,7 +168,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"error: --year {args.year!r} is not a year from {first} to {last}", file=sys.stderr)
             return 2
         year = int(text)
-    shapes = svgmap.build_shapes(geo.load_boundaries(store.boundaries_path()))
+    shapes = svgmap.load_shapes(store.map_shapes_path())
     files = build_site(SiteInput(tables, version, shapes, year, args.lang))
     try:
         write_site(files, args.out)
