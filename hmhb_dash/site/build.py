@@ -618,7 +618,9 @@ def build_site(source: SiteInput) -> dict[str, bytes]:
         headline=heads,
         change_text=lambda change: change_text(text, change, year),
         reached=reached_text(text, reached, None),
-        reached_caveat=indicators.TOTAL_CAVEAT,
+        reached_caveat=indicators.TOTAL_CAVEAT
+        + " "
+        + _("The figures are from the latest sources, whatever the year shown."),
         groupings=[(g, label) for g, (label, _col) in REGION_GROUPINGS.items()],
         regions=region_choices(countries)["unicef"],
         incomes=list(INCOME_GROUPS.items()),
