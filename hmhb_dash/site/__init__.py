@@ -152,7 +152,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from hmhb_dash import store, svgmap
+    from hmhb_dash import safe_text, store, svgmap
 
     try:
         translations(args.lang)
@@ -163,11 +163,11 @@ def _run(args: argparse.Namespace) -> int:
     first, last = site_years(tables, version)
     year = None
     if args.year is not None:
-        text = str(args.year).strip()
-        if not (text.isdigit() and len(text) == 4 and first <= int(text) <= last):
-            print(f"error: --year {args.year!r} is not a year from {first} to {last}", file=sys.stderr)
+        year = safe_text.parse_int(args.year, first, last)
+        if year is None:
+            print(f"error: --year {safe_text.shorten(args.year)!r} is not a year from {first} to {last}",
+                  file=sys.stderr)  # fmt: skip
             return 2
-        year = int(text)
     shapes = svgmap.load_shapes(store.map_shapes_path())
     files = build_site(SiteInput(tables, version, shapes, year, args.lang))
     try:

@@ -15,14 +15,13 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 import pandas as pd
 from markupsafe import Markup
 
 from hmhb_dash import evidence as evidence_lib
-from hmhb_dash import export, indicators, presentation, queries, svgmap
+from hmhb_dash import export, indicators, presentation, queries, safe_text, svgmap
 from hmhb_dash.permalinks import MapView
 from hmhb_dash.registry import ASSETS
 from hmhb_dash.schema import (
@@ -59,17 +58,8 @@ class UnknownLanguageError(ValueError):
 
 # --- Safety: text, links and JSON from untrusted data ------------------------------------------
 def http_url(value: object) -> str | None:
-    """The URL when it is an absolute http(s) link with a host, else None (never a link)."""
-    if not isinstance(value, str):
-        return None
-    url = value.strip()
-    if not url or any(ord(c) < 33 or c in "\"'<>`\\" or ord(c) == 127 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    """The URL when it is an absolute http(s) link with a host (percent-encoded), else None: never a link."""
+    return safe_text.safe_url(value)
 
 
 def plain(value: object) -> str:

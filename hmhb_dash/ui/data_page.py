@@ -302,7 +302,7 @@ def publish_controls(result: ingest.Result, change: ingest.Diff, checked_against
     st.session_state["data_flash"] = (
         f"Published version {version}. Every page shows the new data on its next interaction; "
         "the previous version is under Versions."
-    ) + rebuild_site(root)
+    ) + rebuild_site(store.data_dir())
     st.session_state.pop("data_check", None)
     st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
     st.rerun()
