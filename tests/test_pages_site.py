@@ -6,19 +6,21 @@ from __future__ import annotations
 import io
 import zipfile
 
-from hmhb_dash import site, store
+from hmhb_dash import export_formats, site, store
 from hmhb_dash.permalinks import MapView
 from hmhb_dash.presentation import PresentView, default_since
-from hmhb_dash.ui import present_page
+from hmhb_dash.ui import export_menu
 from hmhb_dash.ui.base import data_key, today
 from tests.data_helpers import edit_workbook
 from tests.test_pages_data import _france_moves, root, signed_in, upload, with_secret  # noqa: F401
 
 
 def test_export_menu_offers_the_website_as_a_zip():
-    assert ("site", "Website (zip)", "zip", "application/zip") in present_page.EXPORTS
+    spec = export_formats.export_format("site")
+    assert (spec.label, spec.extension, spec.mime) == ("Website (zip)", "zip", "application/zip")
+    assert spec.name_for(export_formats.view_stem(2024, None)) == "mms-tracker-2024-site.zip"
     view = PresentView(MapView(2024), default_since(2024))
-    data = present_page._export_bytes(data_key(), view, today(), "site")
+    data = export_menu._export_bytes(data_key(), view, today(), "site")
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = set(archive.namelist())
     assert {"index.html", "embed.html", "evidence.html", "countries/BGD.html", "assets/lightmap.js"} <= names
