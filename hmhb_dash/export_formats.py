@@ -96,7 +96,7 @@ FORMATS: tuple[ExportFormat, ...] = (
         _dataset_zip,
         "mms-tracker-dataset.zip",
     ),
-    ExportFormat("site", "Website (zip)", "zip", "application/zip", _website_zip),
+    ExportFormat("site", N_("Website (zip)"), "zip", "application/zip", _website_zip),
 )
 
 

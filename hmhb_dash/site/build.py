@@ -178,13 +178,13 @@ def country_href(iso3: str) -> str:
     return f"countries/{iso3}.html"
 
 
-def _stage_sentence(_: Callable[[str], str], name: str, stage: str, since: object, precision: str) -> str:
+def _stage_sentence(t: Callable[[str], str], name: str, stage: str, since: object, precision: str) -> str:
     when = queries.format_date(since, precision)
     if when == NOT_REPORTED:
-        return _("%(name)s reached %(stage)s; no source gives the date.") % {"name": name, "stage": stage}
+        return t("%(name)s reached %(stage)s; no source gives the date.") % {"name": name, "stage": stage}
     if precision == "day":
-        return _("%(name)s reached %(stage)s on %(date)s.") % {"name": name, "stage": stage, "date": when}
-    return _("%(name)s reached %(stage)s in %(date)s.") % {"name": name, "stage": stage, "date": when}
+        return t("%(name)s reached %(stage)s on %(date)s.") % {"name": name, "stage": stage, "date": when}
+    return t("%(name)s reached %(stage)s in %(date)s.") % {"name": name, "stage": stage, "date": when}
 
 
 def _current_stage(history: pd.DataFrame, today: dt.date) -> dict | None:
@@ -242,7 +242,7 @@ def _no_record_profile(country: pd.Series, iso3: str) -> queries.CountryProfile:
 
 
 def country_context(
-    tables: dict[str, pd.DataFrame], iso3: str, today: dt.date, _, country: pd.Series | None = None
+    tables: dict[str, pd.DataFrame], iso3: str, today: dt.date, t, country: pd.Series | None = None
 ) -> dict:
     """Everything one country page says, as plain values (the template escapes them). With `country`
     (its row of the countries table) the page is the short one of a country no table mentions."""
@@ -251,7 +251,7 @@ def country_context(
     name = plain(profile.name)
     story = [
         {
-            "sentence": _stage_sentence(_, name, str(h.stage_label), h.since, str(h.since_precision)),
+            "sentence": _stage_sentence(t, name, str(h.stage_label), h.since, str(h.since_precision)),
             "basis": optional(h.basis),
             "url": http_url(h.source_url),
             "colour": STAGE_COLOURS[int(h.stage)],
@@ -261,7 +261,7 @@ def country_context(
 
     def milestone(m) -> dict:
         return {
-            "date": plain(m.date_text) if m.date_text != NOT_REPORTED else _("Date not reported"),
+            "date": plain(m.date_text) if m.date_text != NOT_REPORTED else t("Date not reported"),
             "kind": plain(m.kind_label),
             "title": plain(m.title),
             "detail": optional(m.detail),
@@ -323,32 +323,32 @@ def country_context(
 
 
 # --- The index: map, headline, filters, table ---------------------------------------------------
-def map_text(_) -> dict[str, str]:
+def map_text(t) -> dict[str, str]:
     """The map's own words (lightmap.js reads them from the view)."""
     return {
-        "play": _("Play"),
-        "pause": _("Pause"),
-        "since": _("since"),
-        "click": _("Click to open the country page"),
-        "aria": _("World map of MMS programme stage by country, as of"),
+        "play": t("Play"),
+        "pause": t("Pause"),
+        "since": t("since"),
+        "click": t("Click to open the country page"),
+        "aria": t("World map of MMS programme stage by country, as of"),
     }
 
 
-def page_text(_) -> dict[str, str]:
+def page_text(t) -> dict[str, str]:
     """Words site.js writes into the page (placeholders in braces)."""
     return {
-        "change": _("{n} since end of {year}"),
-        "no_change": _("no change since end of {year}"),
-        "reached_one": _("At least {n} pregnant women reached in {k} country, as reported"),
-        "reached_many": _("At least {n} pregnant women reached in {k} countries, as reported"),
-        "reached_none": _("No country in view reports a number of pregnant women reached"),
-        "in_view": _("{n} countries in view"),
-        "all_regions": _("All regions"),
-        "source": _("source"),
+        "change": t("{n} since end of {year}"),
+        "no_change": t("no change since end of {year}"),
+        "reached_one": t("At least {n} pregnant women reached in {k} country, as reported"),
+        "reached_many": t("At least {n} pregnant women reached in {k} countries, as reported"),
+        "reached_none": t("No country in view reports a number of pregnant women reached"),
+        "in_view": t("{n} countries in view"),
+        "all_regions": t("All regions"),
+        "source": t("source"),
         "not_reported": NOT_REPORTED,
-        "shown": _("Showing {n} of {total} items"),
-        "none_shown": _("No item matches these filters."),
-        "no_rows": _("No country in view has a recorded stage in {year}."),
+        "shown": t("Showing {n} of {total} items"),
+        "none_shown": t("No item matches these filters."),
+        "no_rows": t("No country in view has a recorded stage in {year}."),
     }
 
 
@@ -544,7 +544,7 @@ def build_site(source: SiteInput) -> dict[str, bytes]:
     tables, shapes = source.tables, source.shapes
     env = environment(source.lang)
     tr = translations(source.lang)
-    _ = tr.gettext
+    t = tr.gettext  # not `_`: the app's catalogue must not collect the site's strings (babel.cfg)
     today = site_date(source.version, tables)
     first, last = year_bounds(tables, today)
     year = last if source.year is None else source.year
@@ -555,9 +555,9 @@ def build_site(source: SiteInput) -> dict[str, bytes]:
     timeline = svgmap.stage_timeline(tables["stage_history"], countries, range(first, last + 1), today)
     shapes_data = svgmap.shapes_payload(shapes, names, timeline, first, source.version)
     view = svgmap.stage_view_payload(
-        shapes, shapes_data["id"], year=year, years=(first, last), include=None, text=map_text(_)
+        shapes, shapes_data["id"], year=year, years=(first, last), include=None, text=map_text(t)
     )
-    text = page_text(_)
+    text = page_text(t)
     details = period_details(tables["stage_history"], timeline)
     reached = reached_per_country(tables["indicators"])
     heads = headline(timeline, None, first, year)
@@ -610,7 +610,7 @@ def build_site(source: SiteInput) -> dict[str, bytes]:
         reached=reached_text(text, reached, None),
         reached_caveat=indicators.TOTAL_CAVEAT
         + " "
-        + _("The figures are from the latest sources, whatever the year shown."),
+        + t("The figures are from the latest sources, whatever the year shown."),
         groupings=[(g, label) for g, (label, _col) in REGION_GROUPINGS.items()],
         regions=region_choices(countries)["unicef"],
         incomes=list(INCOME_GROUPS.items()),
@@ -642,7 +642,7 @@ def build_site(source: SiteInput) -> dict[str, bytes]:
     for iso3 in sorted(names, key=lambda c: (names[c], c)):
         if not _ISO3.match(iso3):
             continue
-        context = country_context(tables, iso3, today, _, None if iso3 in recorded else indexed.loc[iso3])
+        context = country_context(tables, iso3, today, t, None if iso3 in recorded else indexed.loc[iso3])
         files[country_href(iso3)] = _html(
             env, "country.html", root="../", page="country", c=context, **common
         )
