@@ -234,6 +234,22 @@ def source_link(url: object, label: str | None = None) -> str:
     return markdown_link(_("source") if label is None else label, url) or _(NOT_REPORTED)
 
 
+# --- Column presets for st.dataframe ----------------------------------------------------------
+def external_link_column(label: str, display_text: str):
+    """Links out of the app (sources, websites): only http(s) addresses are shown as links."""
+    return st.column_config.LinkColumn(label, display_text=display_text, validate=r"^https?://")
+
+
+def source_column():
+    """The "Source" column every table of facts has."""
+    return external_link_column(_("Source"), _("source"))
+
+
+def page_column(label: str, display_text: str | None = None):
+    """Links to another page of the app (relative, built by the app, never from data)."""
+    return st.column_config.LinkColumn(label, display_text=display_text or _("open"))
+
+
 def text(value: object) -> str:
     """A value for display: missing becomes 'not reported'; Markdown specials are escaped."""
     return safe_text.text(value)

@@ -10,7 +10,18 @@ import streamlit as st
 from hmhb_dash import charts, members, queries, store, story
 from hmhb_dash.i18n import _
 from hmhb_dash.schema import NOT_REPORTED
-from hmhb_dash.ui.base import data_key, empty_note, source_link, table, text, today, verified_mark
+from hmhb_dash.ui.base import (
+    data_key,
+    empty_note,
+    external_link_column,
+    page_column,
+    source_column,
+    source_link,
+    table,
+    text,
+    today,
+    verified_mark,
+)
 
 
 def stage_summary(history: pd.DataFrame) -> None:
@@ -35,7 +46,7 @@ def groupings_table(groupings: pd.DataFrame) -> None:
             "grouping": _("Grouping"),
             "value": _("Value"),
             "as_of": _("As of"),
-            "source_url": st.column_config.LinkColumn(_("Source"), display_text=_("source")),
+            "source_url": source_column(),
         },
     )
 
@@ -76,9 +87,9 @@ def activity_table(activities: pd.DataFrame) -> None:
             "activity_type": _("Activity"),
             "years": _("Years"),
             "description": st.column_config.TextColumn(_("What"), width="large"),
-            "source_url": st.column_config.LinkColumn(_("Source"), display_text=_("source")),
+            "source_url": source_column(),
             "check": _("Checked"),
-            "org_page": st.column_config.LinkColumn(_("Organisation page"), display_text=_("open")),
+            "org_page": page_column(_("Organisation page")),
         },
     )
 
@@ -102,9 +113,9 @@ def evidence_table(evidence: pd.DataFrame) -> None:
             "title": st.column_config.TextColumn(_("Title"), width="large"),
             "type": _("Type"),
             "publisher": _("Publisher or journal"),
-            "url": st.column_config.LinkColumn(_("Link"), display_text=_("open")),
+            "url": external_link_column(_("Link"), _("open")),
             "check": _("Checked"),
-            "page": st.column_config.LinkColumn(_("In the library"), display_text=_("details")),
+            "page": page_column(_("In the library"), _("details")),
         },
     )
 

@@ -16,7 +16,9 @@ from hmhb_dash.ui.base import (
     copy_link,
     country_url,
     data_key,
+    page_column,
     region_and_income,
+    source_column,
     status,
     table,
     today,
@@ -197,10 +199,8 @@ def stage_table(rows: pd.DataFrame, key: str) -> None:
             "stage_label": st.column_config.TextColumn(_("Stage")),
             "since_text": st.column_config.TextColumn(_("Since")),
             "basis": st.column_config.TextColumn(_("Basis"), width="large"),
-            "source_url": st.column_config.LinkColumn(
-                _("Source"), display_text=_("source"), validate=r"^https?://"
-            ),
-            "page": st.column_config.LinkColumn(_("Country page"), display_text=_("open")),
+            "source_url": source_column(),
+            "page": page_column(_("Country page")),
         },
     )
 

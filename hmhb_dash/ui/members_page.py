@@ -18,7 +18,10 @@ from hmhb_dash.ui.base import (
     country_url,
     data_key,
     empty_note,
+    external_link_column,
     init_state,
+    page_column,
+    source_column,
     source_link,
     table,
     text,
@@ -162,12 +165,8 @@ def directory_table(directory: pd.DataFrame, view) -> None:
             ),
             "countries_active": st.column_config.NumberColumn(_("Countries active")),
             "activity_types": _("Activities"),
-            "website": st.column_config.LinkColumn(
-                _("Website"), display_text=_("website"), validate=r"^https?://"
-            ),
-            "source_url": st.column_config.LinkColumn(
-                _("Source"), display_text=_("source"), validate=r"^https?://"
-            ),
+            "website": external_link_column(_("Website"), _("website")),
+            "source_url": source_column(),
             "check": _("Checked"),
         },
         placeholder=_(NOT_REPORTED),
@@ -218,10 +217,8 @@ def org_detail(org_id: str | None) -> None:
                     "activity_type": _("Activity"),
                     "years": _("Years"),
                     "description": st.column_config.TextColumn(_("What"), width="large"),
-                    "source_url": st.column_config.LinkColumn(
-                        _("Source"), display_text=_("source"), validate=r"^https?://"
-                    ),
-                    "page": st.column_config.LinkColumn(_("Country page"), display_text=_("open")),
+                    "source_url": source_column(),
+                    "page": page_column(_("Country page")),
                     "check": _("Checked"),
                 },
             )
@@ -238,10 +235,8 @@ def org_detail(org_id: str | None) -> None:
                     "title": st.column_config.TextColumn(_("Title"), width="large"),
                     "year": st.column_config.NumberColumn(_("Year"), format="%d"),
                     "type": _("Type"),
-                    "url": st.column_config.LinkColumn(
-                        _("Source"), display_text=_("open"), validate=r"^https?://"
-                    ),
-                    "page": st.column_config.LinkColumn(_("In the library"), display_text=_("details")),
+                    "url": external_link_column(_("Source"), _("open")),
+                    "page": page_column(_("In the library"), _("details")),
                 },
                 placeholder=_(NOT_REPORTED),
             )
@@ -260,7 +255,7 @@ def country_activity_table(matrix: pd.DataFrame) -> None:
         column_config={
             "country": st.column_config.TextColumn(_("Country")),
             "organisations": st.column_config.NumberColumn(_("Organisations")),
-            "page": st.column_config.LinkColumn(_("Country page"), display_text=_("open")),
+            "page": page_column(_("Country page")),
         },
     )
 

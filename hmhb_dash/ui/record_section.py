@@ -7,7 +7,7 @@ import streamlit as st
 from hmhb_dash import indicators, queries
 from hmhb_dash.i18n import _
 from hmhb_dash.permalinks import MapView
-from hmhb_dash.ui.base import empty_note, source_link, table, text, verified_mark
+from hmhb_dash.ui.base import empty_note, source_column, source_link, table, text, verified_mark
 
 
 def hmhb_label_lines(iso3: str) -> None:
@@ -37,7 +37,7 @@ def indicator_table(iso3: str) -> None:
             "value_text": _("Number"),
             "period_text": _("Period"),
             "quote": st.column_config.TextColumn(_("In the source's words"), width="large"),
-            "source_url": st.column_config.LinkColumn(_("Source"), display_text=_("source")),
+            "source_url": source_column(),
             "check": _("Checked"),
             "note": st.column_config.TextColumn(_("Source note")),
         },
