@@ -16,6 +16,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from hmhb_dash import export, svgmap
+from hmhb_dash.i18n import _, ngettext
 from hmhb_dash.presentation import (
     PRODUCT,
     STAGE_NOTE,
@@ -159,18 +160,18 @@ def _title_slide(deck, briefing: Briefing, today: dt.date) -> None:
         Inches(1.6),
         WIDTH - 2 * MARGIN,
         Inches(1.4),
-        "Multiple micronutrient supplements in pregnancy: where countries stand",
+        _("Multiple micronutrient supplements in pregnancy: where countries stand"),
         size=40,
         bold=True,
     )
     view = briefing.view
     lines = [
-        f"As of {briefing.as_of_text}",
-        f"Countries: {briefing.filters}",
-        f"Changes since {briefing.since_text}",
+        _("As of {date}").format(date=briefing.as_of_text),
+        _("Countries: {filters}").format(filters=briefing.filters),
+        _("Changes since {date}").format(date=briefing.since_text),
     ]
     if view.countries:
-        lines.append("Spotlight: " + ", ".join(s.name for s in briefing.spotlights))
+        lines.append(_("Spotlight: {country}").format(country=", ".join(s.name for s in briefing.spotlights)))
     _text(slide, MARGIN, Inches(3.5), WIDTH - 2 * MARGIN, Inches(1.8), lines, size=24, colour=INK)
     _text(
         slide,
@@ -179,8 +180,10 @@ def _title_slide(deck, briefing: Briefing, today: dt.date) -> None:
         WIDTH - 2 * MARGIN,
         Inches(1.2),
         [
-            f"{PRODUCT}, data version {briefing.data_version or NOT_REPORTED}, prepared {today.isoformat()}.",
-            STAGE_NOTE,
+            _("{product}, data version {version}, prepared {date}.").format(
+                product=PRODUCT, version=briefing.data_version or _(NOT_REPORTED), date=today.isoformat()
+            ),
+            _(STAGE_NOTE),
         ],
         size=14,
         colour=MUTED,
@@ -192,12 +195,18 @@ def _headline_slide(slide, briefing: Briefing) -> None:
     staged_before = int((briefing.previous["stage"] > 0).sum())
     if briefing.empty:
         _text(
-            slide, MARGIN, Inches(2.5), WIDTH - 2 * MARGIN, Inches(1), "No countries in this selection.", 28
+            slide,
+            MARGIN,
+            Inches(2.5),
+            WIDTH - 2 * MARGIN,
+            Inches(1),
+            _("No countries in this selection."),
+            28,
         )
         return
-    cards = [(None, "Countries with any stage", briefing.staged, briefing.staged - staged_before)]
+    cards = [(None, _("Countries with any stage"), briefing.staged, briefing.staged - staged_before)]
     cards += [
-        (s, STAGES[s], int(counts.loc[s, "now"]), int(counts.loc[s, "change"])) for s in STAGES if s > 0
+        (s, _(STAGES[s]), int(counts.loc[s, "now"]), int(counts.loc[s, "change"])) for s in STAGES if s > 0
     ]
     gap = Inches(0.2)
     card_width = (WIDTH - 2 * MARGIN - gap * (len(cards) - 1)) // len(cards)
@@ -205,8 +214,13 @@ def _headline_slide(slide, briefing: Briefing) -> None:
         _headline_card(slide, MARGIN + i * (card_width + gap), card_width, card, briefing.view.map.year)
     moved = len(briefing.changes)
     lines = [
-        f"{moved} {'country' if moved == 1 else 'countries'} moved stage since {briefing.since_text}.",
-        f"{len(briefing.status)} countries in view: {briefing.filters}.",
+        ngettext(
+            "{n} country moved stage since {date}", "{n} countries moved stage since {date}", moved
+        ).format(n=moved, date=briefing.since_text)
+        + ".",
+        ngettext(
+            "{n} country in view: {filters}.", "{n} countries in view: {filters}.", len(briefing.status)
+        ).format(n=len(briefing.status), filters=briefing.filters),
         *_reached_lines(briefing),
     ]
     _text(slide, MARGIN, Inches(5.3), WIDTH - 2 * MARGIN, Inches(1.0), lines, size=20)
@@ -226,7 +240,11 @@ def _headline_card(slide, left, width, card: tuple, year: int) -> None:
     _text(slide, left, Inches(2.2), width, Inches(1.4), str(now), size=66, bold=True, **centred)
     _text(slide, left, Inches(3.6), width, Inches(0.9), label, size=16, bold=True, **centred)
     sign = "+" if change > 0 else ""
-    since = f"{sign}{change} since end of {year - 1}" if change else f"no change since end of {year - 1}"
+    since = (
+        _("{change} since end of {year}").format(change=f"{sign}{change}", year=year - 1)
+        if change
+        else _("no change since end of {year}").format(year=year - 1)
+    )
     _text(slide, left, Inches(4.55), width, Inches(0.5), since, size=15, colour=MUTED, **centred)
 
 
@@ -251,7 +269,9 @@ def _changes_slide(slide, briefing: Briefing) -> None:
             Inches(2.5),
             WIDTH - 2 * MARGIN,
             Inches(1.5),
-            f"No country in view changed stage between {briefing.since_text} and {briefing.as_of_text}.",
+            _("No country in view changed stage between {start} and {end}.").format(
+                start=briefing.since_text, end=briefing.as_of_text
+            ),
             size=26,
         )
         return
@@ -264,7 +284,7 @@ def _changes_slide(slide, briefing: Briefing) -> None:
         MARGIN,
         Inches(1.3),
         WIDTH - 2 * MARGIN,
-        ["Country", "From", "To", "Since", "What moved it"],
+        [_("Country"), _("From"), _("To"), _("Since"), _("What moved it")],
         rows,
         [0.12, 0.17, 0.17, 0.1, 0.44],
         size=13 if len(rows) > 5 else 15,
@@ -272,28 +292,49 @@ def _changes_slide(slide, briefing: Briefing) -> None:
     if len(changes) > MAX_CHANGE_ROWS:
         rest = ", ".join(changes["name"].iloc[MAX_CHANGE_ROWS:])
         _text(
-            slide, MARGIN, Inches(6.45), WIDTH - 2 * MARGIN, Inches(0.5), clip(f"Also moved: {rest}", 200), 13
+            slide,
+            MARGIN,
+            Inches(6.45),
+            WIDTH - 2 * MARGIN,
+            Inches(0.5),
+            clip(_("Also moved: {countries}").format(countries=rest), 200),
+            13,
         )
 
 
 def _spotlight_slide(slide, spot: Spotlight) -> None:
-    stage = next((s for s, label in STAGES.items() if label == spot.stage_label), 0)
-    status = f"{spot.stage_label} since {spot.since_text}" if spot.since_text else spot.stage_label
+    stage = next((s for s, label in STAGES.items() if _(label) == spot.stage_label), 0)
+    status = (
+        _("{stage} since {date}").format(stage=spot.stage_label, date=spot.since_text)
+        if spot.since_text
+        else spot.stage_label
+    )
     _chip(slide, MARGIN, Inches(1.3), Inches(5.6), Inches(0.7), stage, status, size=20)
     _text(slide, MARGIN, Inches(2.15), Inches(5.6), Inches(1.6), clip(spot.basis, 260), size=16)
     history_rows = [[h.since_text, h.stage_label] for h in spot.history.itertuples()] or [
-        [NOT_REPORTED, STAGES[0]]
+        [_(NOT_REPORTED), _(STAGES[0])]
     ]
-    _text(slide, MARGIN, Inches(3.75), Inches(5.6), Inches(0.4), "Stage history", size=18, bold=True)
-    _table(slide, MARGIN, Inches(4.2), Inches(5.6), ["Since", "Stage"], history_rows, [0.35, 0.65], size=14)
+    _text(slide, MARGIN, Inches(3.75), Inches(5.6), Inches(0.4), _("Stage history"), size=18, bold=True)
+    _table(
+        slide, MARGIN, Inches(4.2), Inches(5.6), [_("Since"), _("Stage")], history_rows, [0.35, 0.65], size=14
+    )
     right = MARGIN + Inches(6.0)
     width = WIDTH - MARGIN - right
-    _text(slide, right, Inches(1.3), width, Inches(0.4), "Key milestones", size=18, bold=True)
+    _text(slide, right, Inches(1.3), width, Inches(0.4), _("Key milestones"), size=18, bold=True)
     if spot.milestones.empty:
-        _text(slide, right, Inches(1.8), width, Inches(0.6), "No dated milestones recorded.", size=16)
+        _text(slide, right, Inches(1.8), width, Inches(0.6), _("No dated milestones recorded."), size=16)
     else:
         rows = [[m.date_text, clip(m.title, 95)] for m in spot.milestones.itertuples()]
-        _table(slide, right, Inches(1.75), width, ["Date", "What happened"], rows, [0.2, 0.8], size=12)
+        _table(
+            slide,
+            right,
+            Inches(1.75),
+            width,
+            [_("Date"), _("What happened")],
+            rows,
+            [0.2, 0.8],
+            size=12,
+        )
 
 
 def _sources_slide(slide, briefing: Briefing) -> None:
@@ -313,16 +354,22 @@ def _sources_slide(slide, briefing: Briefing) -> None:
         label.font.color.rgb = INK
         link.font.color.rgb = ACCENT
     if not len(shown):
-        frame.paragraphs[0].text = "No sources: the view shows no country."
+        frame.paragraphs[0].text = _("No sources: the view shows no country.")
     more = len(briefing.sources) - len(shown)
-    tail = [f"…and {more} more; every row of the dataset links its source."] if more > 0 else []
+    tail = [_("…and {n} more; every row of the dataset links its source.").format(n=more)] if more > 0 else []
     _text(
         slide,
         MARGIN,
         Inches(5.8),
         WIDTH - 2 * MARGIN,
         Inches(1.1),
-        [*tail, "Cite as: " + export.citation(briefing.data_version, briefing.as_of_text), STAGE_NOTE],
+        [
+            *tail,
+            _("Cite as: {citation}").format(
+                citation=export.citation(briefing.data_version, briefing.as_of_text)
+            ),
+            _(STAGE_NOTE),
+        ],
         size=12,
         colour=MUTED,
     )
@@ -343,12 +390,16 @@ def _trend_picture(briefing: Briefing, shapes: svgmap.MapShapes) -> bytes:
 
 
 def _map_slide(slide, spec: Slide, briefing: Briefing, images: dict[str, bytes]) -> None:
-    caption = f"Programme stage at {briefing.as_of_text}; grey: no recorded activity. Dots mark small states."
+    caption = _("Programme stage at {date}; grey: no recorded activity. Dots mark small states.").format(
+        date=briefing.as_of_text
+    )
     _picture_slide(slide, images["map"], PICTURE_PIXELS, caption)
 
 
 def _trend_slide(slide, spec: Slide, briefing: Briefing, images: dict[str, bytes]) -> None:
-    _picture_slide(slide, images["trend"], PICTURE_PIXELS, "Countries at each stage at the end of each year.")
+    _picture_slide(
+        slide, images["trend"], PICTURE_PIXELS, _("Countries at each stage at the end of each year.")
+    )
 
 
 def _spotlight_of(slide, spec: Slide, briefing: Briefing, images: dict[str, bytes]) -> None:

@@ -131,6 +131,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue(_current.get()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """The message in the current language, for a text whose English is also used elsewhere."""
+    return _catalogue(_current.get()).pgettext(context, message)
+
+
 def format_date(value: dt.date, precision: str = "day") -> str:
     return translator(current()).date(value, precision)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from hmhb_dash.i18n import N_
+from hmhb_dash.i18n import N_, _
 from hmhb_dash.queries import parse_iso3, region_column
 from hmhb_dash.safe_text import parse_int
 from hmhb_dash.safe_text import shorten as _shown
@@ -99,7 +99,9 @@ def parse_map_view(params: Mapping[str, object], countries: pd.DataFrame, years:
             year = parsed_year
         else:
             notices.append(
-                f"year={_shown(raw)!r} is not a year from {first_year} to {last_year}; showing {last_year}."
+                _("year={value!r} is not a year from {first} to {last}; showing {last}.").format(
+                    value=_shown(raw), first=first_year, last=last_year
+                )
             )
 
     grouping, region = _grouping_and_region(params, countries, notices)
@@ -111,8 +113,9 @@ def parse_map_view(params: Mapping[str, object], countries: pd.DataFrame, years:
             income = raw.upper()
         else:
             notices.append(
-                f"income={raw!r} is not one of {', '.join(k.lower() for k in INCOME_GROUPS)}; "
-                "showing all income groups."
+                _("income={value!r} is not one of {choices}; showing all income groups.").format(
+                    value=raw, choices=", ".join(k.lower() for k in INCOME_GROUPS)
+                )
             )
     layer = parse_layer(params)
     return Parsed(MapView(year, grouping, region, income, layer.view), notices + layer.notices)
@@ -125,7 +128,10 @@ def parse_country(params: Mapping[str, object], countries: pd.DataFrame) -> Pars
         return Parsed(None)
     iso3 = parse_iso3(raw, countries)
     if iso3 is None:
-        return Parsed(None, [f"No country with the code {_shown(raw)!r}. Choose one from the list."])
+        return Parsed(
+            None,
+            [_("No country with the code {value!r}. Choose one from the list.").format(value=_shown(raw))],
+        )
     return Parsed(iso3)
 
 
@@ -146,7 +152,9 @@ def value_slug(value: str) -> str:
 def _choices(
     params: Mapping[str, object], name: str, allowed: tuple[str, ...] | list[str], what: str
 ) -> tuple[tuple[str, ...], list[str]]:
-    """A comma-separated list of slugs from a closed set; unknown ones are dropped with a notice."""
+    """A comma-separated list of slugs from a closed set; unknown ones are dropped with a notice.
+
+    `what` is the notice's message (marked N_, with {name} and {value}), translated here."""
     raw = _first(params, name)
     if not raw:
         return (), []
@@ -158,7 +166,7 @@ def _choices(
             unknown.append(part.strip())
         elif value not in chosen:
             chosen.append(value)
-    notices = [f"{name}={_shown(', '.join(unknown))!r} is not a known {what}; ignored."] if unknown else []
+    notices = [_(what).format(name=name, value=_shown(", ".join(unknown)))] if unknown else []
     return tuple(chosen), notices
 
 
@@ -169,8 +177,15 @@ def _flag(params: Mapping[str, object], name: str, notices: list[str]) -> bool:
     if raw.lower() in ("1", "true", "yes"):
         return True
     if raw.lower() not in ("0", "false", "no"):
-        notices.append(f"{name}={_shown(raw)!r} is not 1 or 0; ignored.")
+        notices.append(_("{name}={value!r} is not 1 or 0; ignored.").format(name=name, value=_shown(raw)))
     return False
+
+
+_NOT_A_REGION = {
+    "unicef": N_("region={value!r} is not a UNICEF region (one of {choices}); showing all regions."),
+    "who": N_("region={value!r} is not a WHO region (one of {choices}); showing all regions."),
+    "wb": N_("region={value!r} is not a World Bank region (one of {choices}); showing all regions."),
+}
 
 
 def _grouping_and_region(
@@ -183,7 +198,9 @@ def _grouping_and_region(
             grouping = raw.lower()
         else:
             notices.append(
-                f"grouping={_shown(raw)!r} is not one of {', '.join(REGION_GROUPINGS)}; using UNICEF regions."
+                _("grouping={value!r} is not one of {choices}; using UNICEF regions.").format(
+                    value=_shown(raw), choices=", ".join(REGION_GROUPINGS)
+                )
             )
     region = None
     raw = _first(params, "region")
@@ -191,10 +208,7 @@ def _grouping_and_region(
         slugs = region_slugs(countries, grouping)
         region = slugs.get(raw.lower())
         if region is None:
-            notices.append(
-                f"region={_shown(raw)!r} is not a {REGION_GROUPINGS[grouping][0]} "
-                f"(one of {', '.join(slugs)}); showing all regions."
-            )
+            notices.append(_(_NOT_A_REGION[grouping]).format(value=_shown(raw), choices=", ".join(slugs)))
     return grouping, region
 
 
@@ -256,11 +270,19 @@ def parse_evidence_view(
             elif iso3 not in codes:
                 codes.append(iso3)
         if bad:
-            notices.append(f"country={_shown(', '.join(bad))!r} is not a known country code; ignored.")
+            notices.append(
+                _("country={value!r} is not a known country code; ignored.").format(
+                    value=_shown(", ".join(bad))
+                )
+            )
 
-    chosen_topics, more = _choices(params, "topic", topics, "topic")
+    chosen_topics, more = _choices(
+        params, "topic", topics, N_("{name}={value!r} is not a known topic; ignored.")
+    )
     notices += more
-    chosen_types, more = _choices(params, "type", types, "evidence type")
+    chosen_types, more = _choices(
+        params, "type", types, N_("{name}={value!r} is not a known evidence type; ignored.")
+    )
     notices += more
 
     span = None
@@ -272,18 +294,24 @@ def parse_evidence_view(
         if match and first <= low <= high <= last:
             span = None if (low, high) == (first, last) else (low, high)
         else:
-            notices.append(f"years={_shown(raw)!r} is not a range like {first}-{last}; showing every year.")
+            notices.append(
+                _("years={value!r} is not a range like {first}-{last}; showing every year.").format(
+                    value=_shown(raw), first=first, last=last
+                )
+            )
 
     verified_only = _flag(params, "verified", notices)
 
     q = _first(params, "q") or ""
     if len(q) > MAX_QUERY_CHARS:
-        notices.append(f"The search was cut to its first {MAX_QUERY_CHARS} characters.")
+        notices.append(_("The search was cut to its first {n} characters.").format(n=MAX_QUERY_CHARS))
         q = q[:MAX_QUERY_CHARS]
 
     item = _first(params, "item") or None
     if item is not None and item not in item_ids:
-        notices.append(f"No evidence item with the id {_shown(item)!r}; showing the list.")
+        notices.append(
+            _("No evidence item with the id {value!r}; showing the list.").format(value=_shown(item))
+        )
         item = None
 
     view = EvidenceView(
@@ -330,7 +358,9 @@ def parse_org(params: Mapping[str, object], org_ids: list[str] | tuple[str, ...]
     by_lower = {o.lower(): o for o in org_ids}
     if raw.strip().lower() in by_lower:
         return Parsed(by_lower[raw.strip().lower()])
-    return Parsed(None, [f"No organisation with the id {_shown(raw)!r}; showing the directory."])
+    return Parsed(
+        None, [_("No organisation with the id {value!r}; showing the directory.").format(value=_shown(raw))]
+    )
 
 
 def parse_members_view(
@@ -343,9 +373,13 @@ def parse_members_view(
     """Read the members page's filters (orgtype, activity, grouping, region) and `org`."""
     notices: list[str] = []
     grouping, region = _grouping_and_region(params, countries, notices)
-    chosen_org_types, more = _choices(params, "orgtype", org_types, "organisation type")
+    chosen_org_types, more = _choices(
+        params, "orgtype", org_types, N_("{name}={value!r} is not a known organisation type; ignored.")
+    )
     notices += more
-    chosen_activities, more = _choices(params, "activity", activity_types, "activity type")
+    chosen_activities, more = _choices(
+        params, "activity", activity_types, N_("{name}={value!r} is not a known activity type; ignored.")
+    )
     notices += more
     org = parse_org(params, org_ids)
     notices += org.notices
@@ -359,4 +393,11 @@ def parse_layer(params: Mapping[str, object]) -> Parsed:
         return Parsed("stage")
     if raw.lower() in MAP_LAYERS:
         return Parsed(raw.lower())
-    return Parsed("stage", [f"layer={_shown(raw)!r} is not one of {', '.join(MAP_LAYERS)}; showing stages."])
+    return Parsed(
+        "stage",
+        [
+            _("layer={value!r} is not one of {choices}; showing stages.").format(
+                value=_shown(raw), choices=", ".join(MAP_LAYERS)
+            )
+        ],
+    )

@@ -93,8 +93,10 @@ def parse_present_view(
             candidate = None
         if candidate is None or not (dt.date(years[0], 1, 1) <= candidate < dt.date(view.year, 12, 31)):
             notices.append(
-                f"since={_short(str(raw))!r} is not a date (YYYY-MM-DD) from {years[0]} to before the end "
-                f"of {view.year}; showing changes since {since.isoformat()}."
+                _(
+                    "since={value!r} is not a date (YYYY-MM-DD) from {first} to before the end of {year}; "
+                    "showing changes since {date}."
+                ).format(value=_short(str(raw)), first=years[0], year=view.year, date=since.isoformat())
             )
         else:
             since = candidate
@@ -103,11 +105,15 @@ def parse_present_view(
     for raw_code in _values(params, "country"):
         iso3 = queries.parse_iso3(raw_code, countries)
         if iso3 is None:
-            notices.append(f"No country with the code {_short(raw_code)!r}; left out of the spotlights.")
+            notices.append(
+                _("No country with the code {value!r}; left out of the spotlights.").format(
+                    value=_short(raw_code)
+                )
+            )
         elif iso3 not in spotlight:
             spotlight.append(iso3)
     if len(spotlight) > MAX_SPOTLIGHTS:
-        notices.append(f"At most {MAX_SPOTLIGHTS} spotlight countries; showing the first {MAX_SPOTLIGHTS}.")
+        notices.append(_("At most {n} spotlight countries; showing the first {n}.").format(n=MAX_SPOTLIGHTS))
         spotlight = spotlight[:MAX_SPOTLIGHTS]
 
     parts = tuple(PARTS)
@@ -117,8 +123,9 @@ def parse_present_view(
         unknown = [p for p in chosen if p.lower() not in PARTS]
         if unknown:
             notices.append(
-                f"parts: {', '.join(repr(_short(p)) for p in unknown)} "
-                f"not one of {', '.join(PARTS)}; ignored."
+                _("parts: {values} not one of {choices}; ignored.").format(
+                    values=", ".join(repr(_short(p)) for p in unknown), choices=", ".join(PARTS)
+                )
             )
         if known:
             parts = tuple(dict.fromkeys(known))
@@ -131,7 +138,11 @@ def parse_present_view(
         if parsed_step is not None:
             step = parsed_step
         else:
-            notices.append(f"step={_short(str(raw))!r} is not a slide number; showing the first slide.")
+            notices.append(
+                _("step={value!r} is not a slide number; showing the first slide.").format(
+                    value=_short(str(raw))
+                )
+            )
     return Parsed(PresentView(view, since, tuple(spotlight), parts, step), notices)
 
 

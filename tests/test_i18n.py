@@ -2,6 +2,7 @@
 and every page rendered in French and Portuguese with no English interface text."""
 
 import datetime as dt
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -197,3 +198,126 @@ def test_unknown_language_falls_back_to_english_with_a_notice():
     assert at.title[0].value == "MMS adoption by country"
     notices = [str(i.value) for i in at.info]
     assert any("showing English" in n and "\\*\\*xx\\*\\*" in n for n in notices), notices
+
+
+# --- Exports, the deck and URL notices in the language ----------------------------------------
+def _briefing(bundled, year=2024, region="West and Central Africa", countries=()):
+    from hmhb_dash import presentation
+    from hmhb_dash.permalinks import MapView
+
+    version, tables, _ = bundled
+    view = presentation.PresentView(
+        MapView(year, "unicef", region, None), presentation.default_since(year), countries
+    )
+    return presentation.brief(tables, view, dt.date(2026, 11, 29), version)
+
+
+def test_french_view_csv_and_xlsx_have_french_headers(bundled):
+    import io
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from hmhb_dash import export
+
+    with i18n.using("fr"):
+        briefing = _briefing(bundled)
+        text = export.view_csv(briefing).decode()
+        book = load_workbook(io.BytesIO(export.view_xlsx(briefing)))
+    assert "# Date de référence: " in text and "# Filtres: " in text and "# Pays affichés: 24" in text
+    table = pd.read_csv(io.StringIO(text), comment="#")
+    assert list(table.columns) == [
+        "ISO3",
+        "Pays",
+        "Code du stade",
+        "Stade",
+        "Depuis",
+        "Justification (en anglais)",
+    ] + ["Source"]
+    assert table.loc[table["ISO3"] == "NGA", "Stade"].item() == "Passage à l'échelle"
+    assert book.sheetnames == ["Pays", "À propos"]
+    assert [c.value for c in book["À propos"][1]] == ["Champ", "Valeur"]
+    assert book["À propos"]["A2"].value == "Titre"
+    about = {row[0]: row[1] for row in book["À propos"].iter_rows(min_row=2, values_only=True)}
+    assert about["Licence"].startswith("Aucune licence") and about["Remarque"].startswith("Les stades")
+    # English stays as it was
+    assert export.view_csv(briefing).decode().startswith("# Title: MMS Adoption Tracker: programme stage")
+
+
+def test_portuguese_dataset_readme_and_citation(bundled):
+    from hmhb_dash import export
+
+    version, tables, _ = bundled
+    with i18n.using("pt"):
+        readme = export.readme_text(tables, version, "31/dez./2024")
+        cite = export.citation(version, "31/dez./2024")
+    for needle in ("## Modelo de fases", "## Tabelas", "## Licença", "## Como citar", "| código | fase |"):
+        assert needle in readme, needle
+    assert "Expansão" in readme and "linhas)" in readme and "`iso3`: código de país ISO 3166-1" in readme
+    assert cite.startswith(
+        "MMS Adoption Tracker (Healthy Mothers Healthy Babies Consortium). Fase do programa"
+    )
+    assert "As of" not in readme and "## Stage model" not in readme
+
+
+def test_portuguese_deck_cover_and_tables(bundled, shapes):
+    from pptx import Presentation
+
+    from hmhb_dash import deck
+
+    with i18n.using("pt"):
+        briefing = _briefing(bundled, countries=("NGA",))
+        prs = Presentation(io.BytesIO(deck.build_deck(briefing, shapes, dt.date(2026, 11, 29))))
+
+    def texts(slide):
+        parts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        for shape in slide.shapes:
+            if shape.has_table:
+                parts += [cell.text for row in shape.table.rows for cell in row.cells]
+        return "\n".join(parts)
+
+    slides = [texts(s) for s in prs.slides]
+    cover = slides[0]
+    assert "Suplementos de micronutrientes múltiplos na gravidez: em que ponto estão os países" in cover
+    assert "Data de referência" not in cover and "Países: " in cover and "Alterações desde " in cover
+    assert "versão dos dados" in cover and "As of" not in cover
+    changes = next(s for s in slides if "O que a fez mudar (língua original)" in s)
+    assert "País" in changes and "Desde" in changes
+    spotlight = next(s for s in slides if "Historial das fases" in s)
+    assert "Marcos principais" in spotlight and "Fase" in spotlight
+    assert "Citar como: MMS Adoption Tracker" in slides[-1]
+    english = ("Stage history", "Key milestones", "What moved it", "Cite as", "Changes since", "prepared")
+    assert not [word for word in english if any(word in s for s in slides)]
+
+
+def test_bad_url_values_give_notices_in_the_language(bundled):
+    from hmhb_dash import permalinks, presentation
+
+    _, tables, _ = bundled
+    countries = tables["countries"]
+    bad = {"year": "<b>1066</b>", "region": "xyz", "layer": "heat", "since": "soon", "step": "x"}
+    with i18n.using("fr"):
+        notices = presentation.parse_present_view(bad, countries, (2015, 2026)).notices
+        evidence = permalinks.parse_evidence_view(
+            {"topic": "nope", "verified": "maybe"}, countries, (2015, 2026), set(), ("Policy",), ()
+        ).notices
+    assert any(n.startswith("year='<b>1066</b>' n'est pas une année entre 2015 et 2026") for n in notices)
+    assert any("n'est pas une région UNICEF" in n for n in notices)
+    assert any("n'est pas une date (AAAA-MM-JJ)" in n for n in notices)
+    assert any("n'est pas un numéro de diapositive" in n for n in notices)
+    assert evidence == [
+        "topic='nope' n'est pas un thème connu ; ignoré.",
+        "verified='maybe' ne vaut ni 1 ni 0 ; ignoré.",
+    ]
+    # English is unchanged
+    english = permalinks.parse_layer({"layer": "heat"}).notices
+    assert english == ["layer='heat' is not one of stage, evidence, organisations; showing stages."]
+
+
+def test_page_notice_for_a_bad_url_value_is_in_french():
+    at = run_app(params={"lang": "fr", "year": "**1066**"})
+    assert not at.exception
+    notices = [str(i.value) for i in at.info]
+    assert any("n'est pas une année" in n.replace("\\", "") and "\\*\\*1066\\*\\*" in n for n in notices), (
+        notices
+    )
