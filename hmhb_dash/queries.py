@@ -284,9 +284,10 @@ def split_list(value: object) -> list[str]:
 
 def evidence_for_country(evidence: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """Evidence items that name the country."""
+    # A boolean mask even when the table is empty: an empty object Series would select columns.
     names = evidence["countries"].map(split_list)
     return (
-        evidence[names.map(lambda codes: iso3 in codes)]
+        evidence.loc[names.map(lambda codes: iso3 in codes).astype(bool)]
         .sort_values(["year", "title"], ascending=[False, True], na_position="last")
         .reset_index(drop=True)
     )

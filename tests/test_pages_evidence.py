@@ -166,3 +166,15 @@ def test_library_and_members_at_100x_data(tmp_path, monkeypatch):
     assert not members.exception
     layer = run_app("", {"layer": "organisations"})
     assert not layer.exception
+
+
+def test_pages_work_on_a_store_with_no_evidence(tmp_path, monkeypatch):
+    from hmhb_dash import store
+    from hmhb_dash.schema import empty_table
+
+    _, tables = store.read_tables(store.PROJECT_DATA_DIR)
+    store.write_tables(tables | {"evidence": empty_table("evidence")}, tmp_path / store.BUNDLED)
+    monkeypatch.setenv("HMHB_DATA_DIR", str(tmp_path))
+    for url_path, params in [("evidence", {}), ("country", {"country": "BGD"}), ("", {"layer": "evidence"})]:
+        at = run_app(url_path, params)
+        assert not at.exception, (url_path, at.exception)

@@ -156,3 +156,10 @@ def test_country_groupings_show_not_reported_for_missing_values():
 def test_country_table_lists_staged_countries_most_advanced_first():
     table = queries.country_table(status_at("2026-11-29"))
     assert table["iso3"].tolist() == ["CCC", "AAA", "DDD", "BBB"]
+
+
+def test_evidence_for_country_on_an_empty_table_is_empty_not_an_error():
+    from hmhb_dash.schema import empty_table
+
+    found = queries.evidence_for_country(empty_table("evidence"), "BGD")
+    assert found.empty and list(found.columns) == list(empty_table("evidence").columns)

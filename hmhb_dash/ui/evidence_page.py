@@ -48,8 +48,11 @@ def _evidence_meta(version: str, day: dt.date) -> tuple[tuple[int, int], frozens
     first = int(years.min()) if len(years) else day.year
     names = dict(zip(table("countries")["iso3"], table("countries")["name"]))
     in_library = sorted(index.facets["country"], key=lambda c: names.get(c, c))
+    last = max(day.year, int(years.max()) if len(years) else day.year)
+    # A slider needs two different ends, even for an empty library or one of this year's items only.
+    first = min(first, last - 1)
     return (
-        (first, max(day.year, int(years.max()) if len(years) else day.year)),
+        (first, last),
         frozenset(index.items["id"]),
         {c: names.get(c, c) for c in in_library},
     )
