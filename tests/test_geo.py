@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import subprocess
 import sys
-import urllib.parse
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,7 +21,6 @@ BUILD_SCRIPT = ROOT / "scripts" / "build_boundaries.py"
 # Codes of the groupings table that have no geometry, with the reason (see the build script's
 # docstring). Empty: every one is drawable.
 NOT_DRAWABLE: dict[str, str] = {}
-TOPOLOGY_OBJECTS = {"coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits"}
 
 
 @pytest.fixture(scope="module")
@@ -53,33 +49,9 @@ def test_every_grouping_country_has_a_boundary(boundaries):
     assert groupings - set(boundaries["iso3"]) == set(NOT_DRAWABLE)
 
 
-def _decode_data_url(url: str) -> dict:
-    url, _fragment = urllib.parse.urldefrag(url)
-    prefix = "data:application/json;base64,"
-    assert url.startswith(prefix)
-    return json.loads(base64.b64decode(url[len(prefix) :], validate=True))
-
-
-def test_offline_topojson_url_is_an_empty_topology():
-    topology = _decode_data_url(geo.OFFLINE_TOPOJSON_URL)
-    assert topology["type"] == "Topology"
-    assert topology["arcs"] == []
-    assert set(topology["objects"]) >= TOPOLOGY_OBJECTS
-    for layer in topology["objects"].values():
-        assert layer == {"type": "GeometryCollection", "geometries": []}
-
-
-@pytest.mark.parametrize("name", ["world_110m", "world_50m", "africa_50m"])
-def test_offline_topojson_url_survives_plotly_suffix(name):
-    # plotly.js getTopojsonPath: url + ("/" unless it ends with one) + name + ".json".
-    url = geo.OFFLINE_TOPOJSON_URL
-    fetched = f"{url}{'' if url.endswith('/') else '/'}{name}.json"
-    assert _decode_data_url(fetched)["type"] == "Topology"
-
-
 def test_plotly_config():
     config = geo.plotly_config()
-    assert config["topojsonURL"] == geo.OFFLINE_TOPOJSON_URL
+    assert "topojsonURL" not in config
     assert config["displaylogo"] is False
     assert {"lasso2d", "select2d"} <= set(config["modeBarButtonsToRemove"])
 
