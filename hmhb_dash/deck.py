@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Callable
 
 import pandas as pd
@@ -69,8 +70,23 @@ def _text(slide, left, top, width, height, lines, size=18, bold=False, colour=IN
     return box
 
 
+def fitting_size(text: str, width: int, largest: int, lines: int = 1) -> int:
+    """The largest font size (pt, at most `largest`) at which `text` fits `lines` lines of `width` EMU.
+
+    Estimated from the text's length: bold sans serif is at most about 0.66 em a character (DejaVu
+    Sans, which LibreOffice substitutes). French and Portuguese titles run longer than English ones
+    and must not wrap into what is below them.
+    """
+    for size in range(largest, 17, -1):
+        per_line = Emu(width).inches * 72 / (size * 0.66)
+        if math.ceil(len(text) / per_line) <= lines:
+            return size
+    return 18
+
+
 def _title(slide, text: str) -> None:
-    _text(slide, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.9), text, size=34, bold=True)
+    width = WIDTH - 2 * MARGIN
+    _text(slide, MARGIN, Inches(0.3), width, Inches(0.9), text, size=fitting_size(text, width, 34), bold=True)
 
 
 def _footer(slide, briefing: Briefing, number: int) -> None:
@@ -154,14 +170,16 @@ def _title_slide(deck, briefing: Briefing, today: dt.date) -> None:
     band.fill.solid()
     band.fill.fore_color.rgb = ACCENT
     band.line.fill.background()
+    heading = _("Multiple micronutrient supplements in pregnancy: where countries stand")
+    width = WIDTH - 2 * MARGIN
     _text(
         slide,
         MARGIN,
         Inches(1.6),
-        WIDTH - 2 * MARGIN,
+        width,
         Inches(1.4),
-        _("Multiple micronutrient supplements in pregnancy: where countries stand"),
-        size=40,
+        heading,
+        size=fitting_size(heading, width, 40, 2),
         bold=True,
     )
     view = briefing.view

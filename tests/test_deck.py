@@ -228,3 +228,15 @@ def test_every_slide_kind_has_a_title_and_a_deck_renderer():
     assert kinds - {"spotlight"} == set(presentation.TITLES), "presentation.TITLES lacks or adds a kind"
     assert set(deck.RENDERERS) == kinds, f"deck.RENDERERS: missing {sorted(kinds - set(deck.RENDERERS))}"
     assert set(deck.PICTURES) <= kinds
+
+
+@pytest.mark.parametrize(
+    "text, lines",
+    [("Countries per stage over time, to 2025", 1), ("Pays par stade au fil du temps, jusqu'en 2025", 1)],
+)
+def test_titles_get_a_size_that_fits_their_lines(text, lines):
+    width = deck.WIDTH - 2 * deck.MARGIN
+    size = deck.fitting_size(text, width, 34, lines)
+    assert 18 <= size <= 34
+    assert len(text) * size * 0.66 <= width / 12700 * lines  # EMU per point
+    assert deck.fitting_size("Short", width, 34) == 34
