@@ -3,16 +3,19 @@
 import streamlit as st
 
 from hmhb_dash.i18n import _
-from hmhb_dash.registry import ASSETS, FULLSCREEN, PAGES
+from hmhb_dash.registry import ASSETS, FULLSCREEN, MAP_FIRST, PAGES
 from hmhb_dash.ui.base import (
     language_picker,
+    map_first,
     report_configuration_once,
     routing,
     set_language,
     show_language_notice,
+    start_run,
 )
 
 language_notice = set_language()  # once per run, before any text is drawn
+start_run()
 # A local icon: a Material or emoji favicon is fetched from the internet, which breaks offline use.
 st.set_page_config(page_title=_("MMS Adoption Tracker"), page_icon=str(ASSETS / "favicon.png"), layout="wide")
 
@@ -25,7 +28,7 @@ navigation = st.navigation(pages)
 if navigation.url_path in FULLSCREEN:
     # The page is only known once st.navigation has resolved it; the last call sets what is shown.
     navigation = st.navigation(pages, position="hidden")
-else:
+elif not (map_first() and navigation.url_path in MAP_FIRST):
     language_picker()  # the presentation has its own, in its setup
 show_language_notice(language_notice)
 with routing():

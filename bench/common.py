@@ -14,6 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import streamlit.testing.v1.app_test as app_test  # noqa: E402
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from hmhb_dash import store, synthetic  # noqa: E402
@@ -22,6 +25,23 @@ from hmhb_dash.registry import page  # noqa: E402
 APP = str(ROOT / "app.py")
 BLANK = 'import streamlit as st\nst.title("Blank")\nst.write("A blank page.")\n'
 RERUN_TARGET = 15  # a rerun of any page at most this many times a blank page's rerun
+
+
+# Reruns as a server runs them. On every run AppTest makes a new script cache (so each run compiles
+# every script again) and looks for a pages/ folder afresh (so each run goes through Streamlit's
+# old pages/ router, and a page runs app.py's router a second time). A server compiles a script
+# once, and its first st.navigation call turns the old router off for good.
+_SCRIPT_CACHE = ScriptCache()
+
+
+def _server_like_pages_manager(*args, **kwargs) -> PagesManager:
+    manager = PagesManager(*args, **kwargs)
+    PagesManager.uses_pages_directory = False
+    return manager
+
+
+app_test.ScriptCache = lambda: _SCRIPT_CACHE
+app_test.PagesManager = _server_like_pages_manager
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:

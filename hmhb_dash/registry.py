@@ -36,6 +36,8 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 FULLSCREEN = frozenset(p.url_path for p in PAGES if p.fullscreen)
+# Pages whose first run in a session draws the map alone (base.map_first).
+MAP_FIRST = frozenset({""})
 
 
 def page(url_path: str) -> PageSpec:

@@ -19,12 +19,8 @@ if iso3 is None:
     st.stop()
 
 profile = country_page.country_profile(iso3)
-history, milestones, activities, evidence = (
-    profile.history,
-    profile.milestones,
-    profile.activities,
-    profile.evidence,
-)
+texts = country_page.country_texts(iso3)
+history, milestones = profile.history, profile.milestones
 
 st.title(base.escape_markdown(profile.name))
 country_page.stage_summary(history)
@@ -45,7 +41,7 @@ if not profile.has_records:
     )
 
 st.header(_("Stage history"))
-country_page.history_story(history)
+country_page.history_story(iso3)
 if not history.empty or not milestones.empty:
     st.plotly_chart(country_page.timeline_figure(iso3), config=base.PLOTLY_CONFIG, width="stretch")
 
@@ -54,21 +50,21 @@ record_section.indicator_table(iso3)
 
 st.header(_("Policy status"))
 country_page.milestone_story(
-    profile.policy, empty=_("No national policy, guideline, EML or manufacturing fact recorded.")
+    texts.policy, empty=_("No national policy, guideline, EML or manufacturing fact recorded.")
 )
 
 st.header(_("Milestones"))
-country_page.milestone_story(milestones, empty=_("No milestones recorded."))
+country_page.milestone_story(texts.milestones, empty=_("No milestones recorded."))
 
 st.header(_("Groupings"))
 country_page.groupings_table(profile.groupings)
 
 st.header(_("Organisations active here"))
-country_page.activity_table(activities)
+country_page.activity_table(iso3)
 base.library_link("members", _("Who does what, in every country"), {}, ":material/groups:")
 
 st.header(_("Evidence from this country"))
-country_page.evidence_table(evidence)
+country_page.evidence_table(iso3)
 base.library_link(
     "evidence",
     _("All evidence naming {country}").format(country=profile.name),

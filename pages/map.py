@@ -16,15 +16,19 @@ base.show_notices(parsed)
 # Drawn above the map but filled after it, so the browser gets the map first.
 above_map = st.container()
 
-clicked = map_page.world_map(view)
+map_first = base.map_first()
+clicked = map_page.world_map(view, rest_after_paint=map_first)
 if clicked:
     base.go_to_country(clicked)
 st.caption(map_page.map_caption(view.layer))
-map_page.sidebar_filters(parsed, drawn=view)
 with above_map:
     map_page.map_export_menu(view)
-    map_page.headline_metrics(view)
-    st.caption(record_section.reached_caption(view))
+if map_first:
+    st.stop()  # the map asks for the rest of the page once it is on screen
+
+map_page.sidebar_filters(parsed, drawn=view)
+map_page.headline_metrics(view)
+st.caption(record_section.reached_caption(view))
 map_page.map_link(view)
 
 base.country_picker(key="map_country_picker")

@@ -36,8 +36,15 @@ def pinned_clock(monkeypatch):
 
 
 def run_app(page_url_path: str = "", params: dict | None = None, timeout: float = 60) -> AppTest:
-    """Run the real app (router included) on one page of the registry, with query parameters."""
+    """Run the real app (router included) on one page of the registry, with query parameters.
+
+    The session has started, as a browser's has once its first map is on screen: the first run's
+    map-only pass (base.map_first) has its own test.
+    """
+    from hmhb_dash.ui.base import SESSION_STARTED
+
     at = AppTest.from_file(APP, default_timeout=timeout)
+    at.session_state[SESSION_STARTED] = True
     if page_url_path:
         from hmhb_dash.registry import page
 

@@ -196,3 +196,22 @@ def test_map_drawn_before_the_sidebar_follows_every_widget_change():
     assert "NGA" in view["include"] and "BGD" not in view["include"]
     at.radio(key="grouping").set_value("who").run()  # a region of another grouping falls back to all
     assert light_map_data(at, "view")[0]["include"] is None
+
+
+def test_a_session_first_run_sends_the_map_alone_and_the_rest_once_it_is_on_screen():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=60).run(timeout=60)  # a new session, as a browser's
+    assert not at.exception
+    view = light_map_data(at, "view")[0]
+    assert view["rest_after_paint"] is True, "the map asks for the rest once painted"
+    assert len(light_map_data(at, "shapes")) == 1
+    # Nothing whose script a cold browser would fetch alongside the map's.
+    assert not at.slider and not at.radio and not at.metric and not at.dataframe and not at.selectbox
+    at.run()  # the map's "painted" trigger: the whole page
+    assert not at.exception
+    assert "rest_after_paint" not in light_map_data(at, "view")[0]
+    assert at.slider(key="year") and at.metric and at.dataframe and at.selectbox
+    assert at.radio(key="lang_choice").value == "en"

@@ -67,6 +67,7 @@ def test_a_reader_never_loads_the_build_and_validation_libraries():
         "import sys\n"
         "from streamlit.testing.v1 import AppTest\n"
         f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=120).run()\n"
+        "at.run()  # the world map's second pass: the rest of the page\n"
         "for page in ('country', 'evidence', 'members', 'present', 'data'):\n"
         "    at.switch_page(f'pages/{page}.py').run()\n"
         "    assert not at.exception, (page, at.exception)\n"

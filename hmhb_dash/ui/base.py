@@ -46,6 +46,26 @@ def routing():
         _router.active = False
 
 
+# Session state key: set on a session's first run, so every later run knows it is not the first.
+SESSION_STARTED = "hmhb_session_started"
+
+
+def start_run() -> None:
+    """Note, once per run (in app.py), whether this is the session's first run."""
+    _router.first_run = not st.session_state.get(SESSION_STARTED, False)
+    st.session_state[SESSION_STARTED] = True
+
+
+def map_first() -> bool:
+    """True on a session's first run: a cold browser then draws the world map alone, and the map
+    asks for the rest of the page once it is on screen.
+
+    Every other element needs its own script chunks (slider, radio, select box, table: about
+    1.5 MB), and fetched together they keep the map's chunk waiting (DESIGN.md, "Light map").
+    """
+    return getattr(_router, "first_run", False)
+
+
 def require_router() -> None:
     """Run app.py's router if Streamlit started this page without it.
 
@@ -128,20 +148,25 @@ def lang_param() -> dict[str, str]:
 
 def _language_chosen() -> None:
     chosen = st.session_state.get(LANG_WIDGET)
-    if chosen in i18n.LANGUAGES:  # clicking the chosen language again deselects it: keep it
+    if chosen in i18n.LANGUAGES:
         st.query_params["lang"] = chosen
         st.session_state[LANG_STATE] = chosen
 
 
 def language_picker(where=None) -> None:
-    """English, Français, Português: a compact choice, in the sidebar unless told where."""
+    """English, Français, Português: a compact choice, in the sidebar unless told where.
+
+    Radio buttons, as the map's filters are: a widget kind of its own would cost a cold browser
+    its own script chunks before the map's.
+    """
     st.session_state[LANG_WIDGET] = i18n.current()
-    (where or st.sidebar).segmented_control(
+    (where or st.sidebar).radio(
         _("Language"),
         list(i18n.LANGUAGES),
         format_func=i18n.LANGUAGES.get,
         key=LANG_WIDGET,
         on_change=_language_chosen,
+        horizontal=True,
         label_visibility="collapsed",
     )
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import charts, members, queries, store, story
+from hmhb_dash import charts, indicators, members, queries, store, story
 from hmhb_dash.i18n import _
 from hmhb_dash.schema import NOT_REPORTED
 from hmhb_dash.ui.base import (
@@ -51,35 +52,41 @@ def groupings_table(groupings: pd.DataFrame) -> None:
     )
 
 
-def history_story(history: pd.DataFrame) -> None:
+def history_story(iso3: str) -> None:
     """The stage history as sentences, oldest first, each with its source."""
-    if history.empty:
+    lines = country_texts(iso3).history
+    if not lines:
         empty_note(_("No stage recorded."))
         return
-    st.markdown("\n".join(f"- {line}" for line in story.history_sentences(history)))
+    st.markdown("\n".join(f"- {line}" for line in lines))
 
 
-def milestone_story(milestones: pd.DataFrame, empty: str) -> None:
+def milestone_story(blocks: tuple[str, ...], empty: str) -> None:
     """Milestones as text, oldest first: date, what happened, the source's own words, a link to it."""
-    if milestones.empty:
+    if not blocks:
         empty_note(empty)
         return
-    for block in story.milestone_blocks(milestones):
+    for block in blocks:
         with st.container(border=True):
             st.markdown(block)
 
 
-def activity_table(activities: pd.DataFrame) -> None:
-    if activities.empty:
-        empty_note(_("No organisation activity recorded."))
-        return
+def _activity_rows(activities: pd.DataFrame) -> pd.DataFrame:
     rows = activities.assign(
         check=verified_mark(activities["verified"]),
         activity_type=activities["activity_type"].map(queries.vocabulary_label),
         org_page=activities["organisation_id"].map(members.org_url),
     )
+    return rows[["organisation", "activity_type", "years", "description", "source_url", "check", "org_page"]]
+
+
+def activity_table(iso3: str) -> None:
+    rows = country_texts(iso3).activities
+    if rows.empty:
+        empty_note(_("No organisation activity recorded."))
+        return
     st.dataframe(
-        rows[["organisation", "activity_type", "years", "description", "source_url", "check", "org_page"]],
+        rows,
         hide_index=True,
         width="stretch",
         column_config={
@@ -94,18 +101,23 @@ def activity_table(activities: pd.DataFrame) -> None:
     )
 
 
-def evidence_table(evidence: pd.DataFrame) -> None:
-    if evidence.empty:
-        empty_note(_("No evidence item names this country."))
-        return
+def _evidence_rows(evidence: pd.DataFrame) -> pd.DataFrame:
     rows = evidence.assign(
         check=verified_mark(evidence["verified"]),
         year_text=evidence["year"].map(lambda y: _(NOT_REPORTED) if pd.isna(y) else str(int(y))),
         type=evidence["type"].map(queries.vocabulary_label),
         page=evidence["id"].map(members.evidence_item_url),
     )
+    return rows[["year_text", "title", "type", "publisher", "url", "check", "page"]]
+
+
+def evidence_table(iso3: str) -> None:
+    rows = country_texts(iso3).evidence
+    if rows.empty:
+        empty_note(_("No evidence item names this country."))
+        return
     st.dataframe(
-        rows[["year_text", "title", "type", "publisher", "url", "check", "page"]],
+        rows,
         hide_index=True,
         width="stretch",
         column_config={
@@ -118,6 +130,38 @@ def evidence_table(evidence: pd.DataFrame) -> None:
             "page": page_column(_("In the library"), _("details")),
         },
     )
+
+
+@dataclass(frozen=True)
+class CountryTexts:
+    """What the country page writes, built once per data version, language and country: a rerun
+    (the sidebar, a language change back) then only sends it."""
+
+    history: tuple[str, ...]
+    policy: tuple[str, ...]
+    milestones: tuple[str, ...]
+    labels: pd.DataFrame
+    indicators: pd.DataFrame
+    activities: pd.DataFrame
+    evidence: pd.DataFrame
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _country_texts(version: str, iso3: str) -> CountryTexts:
+    profile = _country_profile(version, iso3)
+    return CountryTexts(
+        history=tuple(story.history_sentences(profile.history)),
+        policy=tuple(story.milestone_blocks(profile.policy)),
+        milestones=tuple(story.milestone_blocks(profile.milestones)),
+        labels=indicators.country_labels(table("hmhb_labels"), iso3),
+        indicators=indicators.country_indicators(table("indicators"), iso3),
+        activities=_activity_rows(profile.activities),
+        evidence=_evidence_rows(profile.evidence),
+    )
+
+
+def country_texts(iso3: str) -> CountryTexts:
+    return _country_texts(data_key(), iso3)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -41,8 +41,20 @@ export default function ({ data, parentElement, setTriggerValue }) {
     const shapes = (globalThis.__hmhbShapes || {})[data.shapes];
     if (!shapes || !globalThis.HMHBMap) return false;
     globalThis.HMHBMap.mount(parentElement, shapes, data, handlers);
+    if (data.rest_after_paint) askForTheRest();
     return true;
   };
+  // After the next frame the map is on screen; the timer covers a background tab, where
+  // frames wait until the tab is shown.
+  function askForTheRest() {
+    let asked = false;
+    const ask = () => {
+      if (!asked) setTriggerValue("painted", true);
+      asked = true;
+    };
+    requestAnimationFrame(() => setTimeout(ask, 0));
+    setTimeout(ask, 400);
+  }
   if (!show()) {
     const wait = (event) => {
       if (event.detail === data.shapes && show()) globalThis.removeEventListener("hmhb-shapes", wait);
@@ -104,19 +116,21 @@ def _year_callback(key: str, year_key: str) -> Callable[[], None]:
     return follow_played_year
 
 
-def show_map(view: dict, key: str, year_key: str | None = None) -> str | None:
+def show_map(view: dict, key: str, year_key: str | None = None, rest_after_paint: bool = False) -> str | None:
     """Mount the map with `view` (from svgmap.*_view_payload); the ISO3 code clicked, if any.
 
-    With `year_key`, a year reached by Play is written to that widget's state when it stops.
+    With `year_key`, a year reached by Play is written to that widget's state when it stops. With
+    `rest_after_paint`, the map asks for a rerun once it is on screen (base.map_first).
     """
     shapes = shapes_payload()
     with st.container(gap=None):
         _SHAPES(key=f"{key}_shapes", data=shapes, height="content")
         result = _COMPONENT(
             key=key,
-            data=view,
+            data=view | {"rest_after_paint": True} if rest_after_paint else view,
             height="content",
             on_country_change=lambda: None,
+            on_painted_change=lambda: None,
             on_year_change=_year_callback(key, year_key) if year_key else (lambda: None),
         )
     return queries.parse_iso3(getattr(result, "country", None), table("countries"))

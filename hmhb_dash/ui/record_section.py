@@ -7,12 +7,13 @@ import streamlit as st
 from hmhb_dash import indicators, queries
 from hmhb_dash.i18n import _
 from hmhb_dash.permalinks import MapView
+from hmhb_dash.ui import country_page
 from hmhb_dash.ui.base import empty_note, source_column, source_link, table, text, verified_mark
 
 
 def hmhb_label_lines(iso3: str) -> None:
     """'HMHB: Phase 3 (Scale-up), HMHB Survey 2025', one line per label HMHB publishes, with its source."""
-    labels = indicators.country_labels(table("hmhb_labels"), iso3)
+    labels = country_page.country_texts(iso3).labels
     if labels.empty:
         st.caption(_("HMHB: no label published for this country in this dataset."))
         return
@@ -22,7 +23,7 @@ def hmhb_label_lines(iso3: str) -> None:
 
 def indicator_table(iso3: str) -> None:
     """The country's sourced numbers: what, how many, when, the source's words and link."""
-    rows = indicators.country_indicators(table("indicators"), iso3)
+    rows = country_page.country_texts(iso3).indicators
     if rows.empty:
         empty_note(_("No number of women reached, women targeted or supplements distributed is public here."))
         return
