@@ -17,14 +17,14 @@ base.show_notices(parsed)
 above_map = st.container()
 
 map_first = base.map_first()
-clicked = map_page.world_map(view, rest_after_paint=map_first)
+clicked = map_page.world_map(view, rest_after_drawing=map_first)
 if clicked:
     base.go_to_country(clicked)
 st.caption(map_page.map_caption(view.layer))
 with above_map:
     map_page.map_export_menu(view)
 if map_first:
-    st.stop()  # the map asks for the rest of the page once it is on screen
+    st.stop()  # the map asks for the rest of the page once it is painted
 
 map_page.sidebar_filters(parsed, drawn=view)
 map_page.headline_metrics(view)

@@ -198,7 +198,7 @@ def test_map_drawn_before_the_sidebar_follows_every_widget_change():
     assert light_map_data(at, "view")[0]["include"] is None
 
 
-def test_a_session_first_run_sends_the_map_alone_and_the_rest_once_it_is_on_screen():
+def test_a_session_first_run_sends_the_map_alone_and_the_rest_once_it_is_drawn():
     from streamlit.testing.v1 import AppTest
 
     from tests.conftest import APP
@@ -206,12 +206,12 @@ def test_a_session_first_run_sends_the_map_alone_and_the_rest_once_it_is_on_scre
     at = AppTest.from_file(APP, default_timeout=60).run(timeout=60)  # a new session, as a browser's
     assert not at.exception
     view = light_map_data(at, "view")[0]
-    assert view["rest_after_paint"] is True, "the map asks for the rest once painted"
+    assert view["rest_after_drawing"] is True, "the map asks for the rest once drawn"
     assert len(light_map_data(at, "shapes")) == 1
     # Nothing whose script a cold browser would fetch alongside the map's.
     assert not at.slider and not at.radio and not at.metric and not at.dataframe and not at.selectbox
-    at.run()  # the map's "painted" trigger: the whole page
+    at.run()  # the map's "drawn" trigger: the whole page
     assert not at.exception
-    assert "rest_after_paint" not in light_map_data(at, "view")[0]
+    assert "rest_after_drawing" not in light_map_data(at, "view")[0]
     assert at.slider(key="year") and at.metric and at.dataframe and at.selectbox
     assert at.radio(key="lang_choice").value == "en"

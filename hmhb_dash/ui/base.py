@@ -58,10 +58,11 @@ def start_run() -> None:
 
 def map_first() -> bool:
     """True on a session's first run: a cold browser then draws the world map alone, and the map
-    asks for the rest of the page once it is on screen.
+    asks for the rest of the page once it is painted.
 
-    Every other element needs its own script chunks (slider, radio, select box, table: about
-    1.5 MB), and fetched together they keep the map's chunk waiting (DESIGN.md, "Light map").
+    Every other kind of element has its own script chunks for the browser to fetch (slider, radio,
+    select box, table: about 1.5 MB in 60 files), and the server works out the rest of the page;
+    both used to hold back the map's own chunk.
     """
     return getattr(_router, "first_run", False)
 

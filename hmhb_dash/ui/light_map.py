@@ -41,19 +41,20 @@ export default function ({ data, parentElement, setTriggerValue }) {
     const shapes = (globalThis.__hmhbShapes || {})[data.shapes];
     if (!shapes || !globalThis.HMHBMap) return false;
     globalThis.HMHBMap.mount(parentElement, shapes, data, handlers);
-    if (data.rest_after_paint) askForTheRest();
+    if (data.rest_after_drawing) askForTheRest();
     return true;
   };
-  // After the next frame the map is on screen; the timer covers a background tab, where
-  // frames wait until the tab is shown.
+  // Once the map is painted (after the next frame), so the rest of the page never delays it; the
+  // timer covers a background tab, whose frames wait until it is shown.
   function askForTheRest() {
-    let asked = false;
+    if (parentElement.__hmhbAskedForTheRest) return;
     const ask = () => {
-      if (!asked) setTriggerValue("painted", true);
-      asked = true;
+      if (parentElement.__hmhbAskedForTheRest) return;
+      parentElement.__hmhbAskedForTheRest = true;
+      setTriggerValue("drawn", true);
     };
     requestAnimationFrame(() => setTimeout(ask, 0));
-    setTimeout(ask, 400);
+    setTimeout(ask, 500);
   }
   if (!show()) {
     const wait = (event) => {
@@ -116,21 +117,23 @@ def _year_callback(key: str, year_key: str) -> Callable[[], None]:
     return follow_played_year
 
 
-def show_map(view: dict, key: str, year_key: str | None = None, rest_after_paint: bool = False) -> str | None:
+def show_map(
+    view: dict, key: str, year_key: str | None = None, rest_after_drawing: bool = False
+) -> str | None:
     """Mount the map with `view` (from svgmap.*_view_payload); the ISO3 code clicked, if any.
 
     With `year_key`, a year reached by Play is written to that widget's state when it stops. With
-    `rest_after_paint`, the map asks for a rerun once it is on screen (base.map_first).
+    `rest_after_drawing`, the map asks for a rerun once it is painted (base.map_first).
     """
     shapes = shapes_payload()
     with st.container(gap=None):
         _SHAPES(key=f"{key}_shapes", data=shapes, height="content")
         result = _COMPONENT(
             key=key,
-            data=view | {"rest_after_paint": True} if rest_after_paint else view,
+            data=view | {"rest_after_drawing": True} if rest_after_drawing else view,
             height="content",
             on_country_change=lambda: None,
-            on_painted_change=lambda: None,
+            on_drawn_change=lambda: None,
             on_year_change=_year_callback(key, year_key) if year_key else (lambda: None),
         )
     return queries.parse_iso3(getattr(result, "country", None), table("countries"))

@@ -35,13 +35,13 @@ def _filtered(view: MapView) -> list[str] | None:
     return list(status(view)["iso3"])
 
 
-def world_map(view: MapView, rest_after_paint: bool = False) -> str | None:
+def world_map(view: MapView, rest_after_drawing: bool = False) -> str | None:
     """The light map of the view's layer (stage with Play, or a count); the country clicked, if any."""
     if view.layer == "stage":
         payload = light_map.stage_view(view.year, _filtered(view))
     else:
         payload = light_map.count_layer_view(view.layer, view.year, _filtered(view))
-    return light_map.show_map(payload, key="map", year_key="year", rest_after_paint=rest_after_paint)
+    return light_map.show_map(payload, key="map", year_key="year", rest_after_drawing=rest_after_drawing)
 
 
 def map_view_from_url() -> Parsed:
