@@ -219,7 +219,8 @@ def country_groupings(country: pd.Series) -> pd.DataFrame:
             country.get("wb_source_url"),
         ),
     ]
-    frame = pd.DataFrame(rows, columns=["grouping", "value", "as_of", "source_url"])
+    # As text from the start: a country with no grouping at all gives an all-missing (float) column.
+    frame = pd.DataFrame(rows, columns=["grouping", "value", "as_of", "source_url"], dtype=object)
     frame["value"] = frame["value"].fillna(_(NOT_REPORTED))
     frame["as_of"] = frame["as_of"].where(frame["value"] != _(NOT_REPORTED), "")
     return frame

@@ -153,6 +153,17 @@ def test_country_groupings_show_not_reported_for_missing_values():
     assert rows.loc["World Bank income group", "value"] == "High income"
 
 
+def test_country_groupings_of_a_country_in_no_grouping_at_all(recwarn):
+    # Every value missing: a column pandas would type as float, which a text fill must not break.
+    country = fx.countries().set_index("iso3").loc["EEE"].copy()
+    for column in country.index:
+        if column.startswith(("unicef", "who", "wb_")):
+            country[column] = None
+    rows = queries.country_groupings(country)
+    assert set(rows["value"]) == {"not reported"}
+    assert not [w for w in recwarn if "fill" in str(w.message)]
+
+
 def test_country_table_lists_staged_countries_most_advanced_first():
     table = queries.country_table(status_at("2026-11-29"))
     assert table["iso3"].tolist() == ["CCC", "AAA", "DDD", "BBB"]
