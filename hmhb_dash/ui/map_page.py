@@ -131,22 +131,22 @@ def headline_metrics(view: MapView) -> None:
     """Countries per stage (1-4) with the change since the year before."""
     year = view.year
     change, staged_now, staged_before = _stage_change(data_key(), view, today())
-    columns = st.columns(5)
-    columns[0].metric(
-        _("Countries with any stage"),
-        staged_now,
-        delta=staged_now - staged_before,
-        delta_color="off",
-        help=_("Change since the end of {year}.").format(year=year - 1),
-    )
-    for column, row in zip(columns[1:], change[change["stage"] > 0].itertuples()):
-        column.metric(
-            row.label,
-            int(row.now),
-            delta=int(row.change),
+    since = _("Change since the end of {year}.").format(year=year - 1)
+    # A row that wraps, each number as wide as its label: stage names are longer in French and
+    # Portuguese, and a fixed column would cut them.
+    with st.container(horizontal=True, gap="medium"):
+        st.metric(
+            _("Countries with any stage"),
+            staged_now,
+            delta=staged_now - staged_before,
             delta_color="off",
-            help=_("Change since the end of {year}.").format(year=year - 1),
+            help=since,
+            width="content",
         )
+        for row in change[change["stage"] > 0].itertuples():
+            st.metric(
+                row.label, int(row.now), delta=int(row.change), delta_color="off", help=since, width="content"
+            )
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
