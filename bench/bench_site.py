@@ -1,6 +1,6 @@
 """Benchmark the static site: its size, index.html's size, index painted from disk, build time.
 
-Run:  .venv/bin/python bench/bench_site.py [--loads 5]
+Run:  .venv/bin/python bench/bench_site.py [--loads 5] [--lang fr]   (--lang all: the three languages)
 Prints figures with the targets beside them; nothing asserts.
 """
 
@@ -23,13 +23,13 @@ MAX_SITE_MB, MAX_INDEX_KB, MAX_PAINT_S = 5.0, 600, 0.5
 DRAWN = "#map path[data-iso3] >> nth=199"
 
 
-def build(out: Path) -> tuple[dict[str, bytes], float, float]:
+def build(out: Path, lang: str = "en") -> tuple[dict[str, bytes], float, float]:
     """(files, seconds to read the data and build the shapes, seconds to build and write the site)."""
     start = time.perf_counter()
     version, tables = store.read_tables(store.data_dir())
     shapes = svgmap.load_shapes(store.map_shapes_path())
     loaded = time.perf_counter()
-    files = site.build_site(site.SiteInput(tables, version, shapes))
+    files = site.build_site(site.SiteInput(tables, version, shapes, None, lang))
     site.write_site(files, out)
     return files, loaded - start, time.perf_counter() - loaded
 
@@ -59,15 +59,20 @@ def paint_times(index: Path, loads: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--loads", type=int, default=5)
+    parser.add_argument("--lang", default="en", help="en, fr, pt or all (the size target is per language)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "site"
-        files, load_s, build_s = build(out)
+        files, load_s, build_s = build(out, args.lang)
         total = sum(len(b) for b in files.values())
         index = len(files["index.html"])
         pages = sum(1 for p in files if p.endswith(".html"))
         print(f"files: {len(files)} ({pages} pages)")
-        print(f"whole site: {total / 1e6:.2f} MB (target <= {MAX_SITE_MB} MB)")
+        languages = site.site_languages(args.lang)
+        print(
+            f"whole site: {total / 1e6:.2f} MB in {len(languages)} language(s) "
+            f"(target <= {MAX_SITE_MB} MB per language)"
+        )
         print(f"index.html: {index / 1000:.0f} kB (target <= {MAX_INDEX_KB} kB)")
         largest = max(len(b) for p, b in files.items() if p.startswith("countries/"))
         print(f"largest country page: {largest / 1000:.0f} kB")

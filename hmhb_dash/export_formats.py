@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from hmhb_dash import export, svgmap
+from hmhb_dash import export, i18n, svgmap
 from hmhb_dash.i18n import N_
 from hmhb_dash.presentation import Briefing
 
@@ -75,7 +75,9 @@ def _website_zip(c: ExportContext) -> bytes:
 
     version, year = c.briefing.data_version, c.briefing.view.map.year
     first, last = site.site_years(c.tables, version)
-    return site.site_zip(site.SiteInput(c.tables, version, c.shapes, year if first <= year <= last else None))
+    year = year if first <= year <= last else None
+    # In the app's language, as every other export.
+    return site.site_zip(site.SiteInput(c.tables, version, c.shapes, year, i18n.current()))
 
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from hmhb_dash import geo, queries
-from hmhb_dash.i18n import _
+from hmhb_dash.i18n import N_, _
 from hmhb_dash.schema import STAGE_COLOURS, STAGES
 
 if TYPE_CHECKING:
@@ -367,6 +367,22 @@ def _legend_svg(items: Sequence[LegendItem], width: int, y: float, font: str) ->
 
 
 # --- What the browser map is sent -----------------------------------------------------------
+# The map's own words (lightmap.js reads them from the view): the app and the static site share them.
+MAP_TEXT = {
+    "play": N_("Play"),
+    "pause": N_("Pause"),
+    "since": N_("since"),
+    "click": N_("Click to open the country page"),
+    "aria": N_("World map of MMS programme stage by country, as of"),
+}
+COUNT_TEXT = MAP_TEXT | {"aria": N_("World map of counts per country")}
+
+
+def map_text(text: dict[str, str]) -> dict[str, str]:
+    """The map's own words in the current language."""
+    return {key: _(value) for key, value in text.items()}
+
+
 def shapes_payload(
     shapes: MapShapes, names: dict[str, str], timeline: dict[str, dict], first_year: int, data_id: str
 ) -> dict:

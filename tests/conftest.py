@@ -181,3 +181,15 @@ def built_site(bundled, shapes, tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "site"
     site.write_site(files, out)
     return files, out
+
+
+@pytest.fixture(scope="session")
+def built_site_every_language(bundled, shapes, tmp_path_factory):
+    """The static site in every language (--lang all: English at the top, fr/ and pt/), built once."""
+    from hmhb_dash import site
+
+    version, tables, _ = bundled
+    files = site.build_site(site.SiteInput(tables, version, shapes, None, site.ALL))
+    out = tmp_path_factory.mktemp("site-all") / "site"
+    site.write_site(files, out)
+    return files, out

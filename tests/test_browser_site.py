@@ -212,3 +212,36 @@ def test_hostile_data_shows_as_text_and_runs_nothing(tab, tmp_path, shapes):
     tab.open(folder, "countries/BGD.html")
     assert "</script>" in tab.page.get_by_role("heading", level=1).inner_text()
     assert tab.clean(), (tab.errors, tab.dialogs, tab.external)
+
+
+def test_french_site_writes_french_from_its_script(tab, built_site_every_language):
+    _, folder = built_site_every_language
+    tab.open(folder, "fr/index.html")
+    page = tab.page
+    page.wait_for_selector(SHAPES)
+    assert page.locator(".hmhb-legend").get_by_text("Passage à l'échelle (", exact=False).count() == 1
+    assert "Lecture" in page.locator("button.hmhb-play").inner_text()
+    burkina = page.locator('#map path[data-iso3="BFA"]')
+    burkina.scroll_into_view_if_needed()
+    burkina.hover()
+    tip = page.locator(".hmhb-tip")
+    tip.wait_for(state="visible", timeout=10_000)
+    assert "Mise en œuvre initiale" in tip.inner_text() and "Cliquez pour ouvrir" in tip.inner_text()
+    page.locator("#region").select_option("South Asia")
+    assert re.fullmatch(r"\d+ pays affichés", page.locator("#in-view").inner_text())
+    assert page.locator("#reached").inner_text().startswith("Au moins ")
+    assert "depuis fin" in page.locator('[data-change="any"]').inner_text()
+    rows = page.locator("#country-rows tr:not([hidden])")
+    assert rows.count() and rows.first.locator(".basis").get_attribute("lang") == "en"  # the data's words
+    set_year(page, 1990)
+    assert rows.count() == 0
+    assert page.locator("#no-rows").inner_text() == "Aucun pays affiché n'a de stade enregistré en 1990."
+    tab.open(folder, "fr/evidence.html")
+    tab.page.locator("#q").fill("birth weight")
+    assert re.fullmatch(r"\d+ sur \d+ éléments affichés", tab.page.locator("#ev-count").inner_text())
+    tab.page.locator("#ev-region").select_option("Global")
+    assert tab.page.locator("#ev-region option:checked").inner_text() == "Mondial"
+    tab.page.locator("nav.languages a[lang='pt']").click()
+    tab.page.wait_for_url(re.compile(r"/pt/evidence\.html$"), timeout=10_000)
+    assert tab.page.get_by_role("heading", level=1).inner_text() == "Biblioteca de evidências"
+    assert tab.clean(), (tab.errors, tab.dialogs, tab.external)

@@ -114,9 +114,11 @@ def test_translations_keep_their_placeholders(lang):
             continue
         source = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        wanted = set(re.findall(r"\{[a-z_]+(?:![rs])?\}", source[-1]))
+        # Brace fields ({name}) and, in the static site's templates, printf fields (%(name)s).
+        placeholder = r"\{[a-z_]+(?:![rs])?\}|%\([a-z_]+\)s"
+        wanted = set(re.findall(placeholder, source[-1]))
         for string in strings:
-            assert set(re.findall(r"\{[a-z_]+(?:![rs])?\}", string)) == wanted, message.id
+            assert set(re.findall(placeholder, string)) == wanted, message.id
 
 
 def test_catalogue_is_up_to_date_with_the_code(tmp_path):

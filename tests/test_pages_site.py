@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from hmhb_dash import export_formats, site, store
+from hmhb_dash import export_formats, i18n, site, store
 from hmhb_dash.permalinks import MapView
 from hmhb_dash.presentation import PresentView, default_since
 from hmhb_dash.ui import export_menu
@@ -25,6 +25,19 @@ def test_export_menu_offers_the_website_as_a_zip():
     names = set(archive.namelist())
     assert {"index.html", "embed.html", "evidence.html", "countries/BGD.html", "assets/lightmap.js"} <= names
     assert b'"year":2024' in archive.read("index.html")
+
+
+def test_the_website_zip_is_in_the_apps_language():
+    view = PresentView(MapView(2024), default_since(2024))
+    with i18n.using("fr"):
+        data = export_menu._export_bytes(data_key(), view, today(), "site")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    index = archive.read("index.html").decode()
+    assert '<html lang="fr">' in index and "<h1>Stade du programme SMM par pays</h1>" in index
+    assert (
+        "## Modèle de stades"
+        in zipfile.ZipFile(io.BytesIO(archive.read(site.DATASET_FILE))).read("README.md").decode()
+    )
 
 
 def test_publish_rebuilds_the_site_in_the_configured_folder(root, with_secret, tmp_path, monkeypatch):  # noqa: F811

@@ -176,8 +176,12 @@ def test_hostile_data_stays_text(hostile_site):
 
 
 def test_unknown_language_is_refused():
-    with pytest.raises(site.UnknownLanguageError, match="available in en"):
-        site.translations("xx")
+    for lang in ("xx", "", "EN", "all"):
+        with pytest.raises(site.UnknownLanguageError):
+            site.translator(lang)
+    with pytest.raises(site.UnknownLanguageError, match=r"available in en, fr, pt \(or all, for every one\)"):
+        site.site_languages("xx")
+    assert site.site_languages("all") == ["en", "fr", "pt"] and site.site_languages("pt") == ["pt"]
 
 
 # --- Determinism ----------------------------------------------------------------------------

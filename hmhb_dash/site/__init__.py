@@ -1,7 +1,8 @@
 """The static site: the tracker as plain files for any web server, a USB stick or an <iframe>.
 
-`python -m hmhb_dash site OUT_DIR [--year YYYY] [--lang en]` writes it; the app's Export menu offers it as
-a zip and the Data page can rebuild it into a configured folder after each publish (`HMHB_SITE_DIR`).
+`python -m hmhb_dash site OUT_DIR [--year YYYY] [--lang en|fr|pt|all]` writes it; the app's Export menu offers
+it as a zip in the app's language and the Data page can rebuild it into a configured folder after each
+publish (`HMHB_SITE_DIR`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from hmhb_dash.site.build import (
+    ALL,
+    DATASET_FILE,
     LANGUAGES,
     SiteInput,
     UnknownLanguageError,
@@ -24,12 +27,15 @@ from hmhb_dash.site.build import (
     http_url,
     script_json,
     site_date,
+    site_languages,
     site_zip,
-    translations,
+    translator,
     year_bounds,
 )
 
 __all__ = [
+    "ALL",
+    "DATASET_FILE",
     "LANGUAGES",
     "MANIFEST",
     "NotASiteFolderError",
@@ -43,9 +49,10 @@ __all__ = [
     "register",
     "script_json",
     "site_date",
+    "site_languages",
     "site_years",
     "site_zip",
-    "translations",
+    "translator",
     "write_site",
     "year_bounds",
 ]
@@ -111,6 +118,16 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _remove_emptied(folder: Path, root: Path) -> None:
+    """Remove `folder` and its parents up to `root` while they are empty (a language no longer built)."""
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty: someone's files, or this build's
+        folder = folder.parent
+
+
 def write_site(files: dict[str, bytes], out: Path) -> None:
     """Write the site into `out`: each file replaced atomically (a reader never sees half a file),
     then files of the previous build that this one no longer has are removed."""
@@ -124,6 +141,7 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         # Only files inside the folder: a tampered manifest cannot delete anything else.
         if stale.is_relative_to(root) and stale.is_file():
             stale.unlink()
+            _remove_emptied(stale.parent, root)
     _write_atomic(out / MANIFEST, json.dumps({"files": sorted(files)}, indent=1).encode() + b"\n")
 
 
@@ -148,14 +166,19 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         "out", type=Path, help="folder to write the site into (new, empty, or a previous build)"
     )
     parser.add_argument("--year", help="the year the map and table open on (default: the latest)")
-    parser.add_argument("--lang", default="en", help=f"language of the site: {', '.join(sorted(LANGUAGES))}")
+    parser.add_argument(
+        "--lang",
+        default="en",
+        help=f"language of the site: {', '.join(LANGUAGES)}, or {ALL} (English in OUT_DIR, the others in "
+        "OUT_DIR/fr/ and OUT_DIR/pt/, with links between them)",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
     from hmhb_dash import safe_text, store, svgmap
 
     try:
-        translations(args.lang)
+        site_languages(args.lang)
     except UnknownLanguageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

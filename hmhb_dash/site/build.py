@@ -1,19 +1,21 @@
 """Build the static site from one data version: page contexts, Jinja2 rendering, files as bytes (pure).
 
 Everything a page needs is in the page or in files beside it (browsers refuse `fetch` from file://),
-the map is the app's own lightmap.js, and the same data version gives byte-identical files.
+the map is the app's own lightmap.js, and the same data version gives byte-identical files. The site's
+words are in the app's catalogue: a build runs inside `i18n.using(lang)`, so the templates, this module
+and the modules it calls (queries, export, presentation) all speak one language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gettext
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -21,7 +23,8 @@ import pandas as pd
 from markupsafe import Markup
 
 from hmhb_dash import evidence as evidence_lib
-from hmhb_dash import export, indicators, presentation, queries, safe_text, svgmap
+from hmhb_dash import export, i18n, indicators, presentation, queries, safe_text, svgmap
+from hmhb_dash.i18n import _, ngettext
 from hmhb_dash.permalinks import MapView
 from hmhb_dash.registry import ASSETS
 from hmhb_dash.schema import (
@@ -36,8 +39,9 @@ from hmhb_dash.schema import (
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-LANGUAGES: dict[str, str] = {"en": "English"}  # more arrive with their catalogues under site/locale/
-DOMAIN = "site"  # gettext domain of the site's strings
+LANGUAGES: dict[str, str] = i18n.LANGUAGES  # the app's languages: one catalogue for app and site
+ALL = "all"  # --lang all: every language, English at the top, the others in their own folders
+SOURCE_LANG = "en"  # the language the data's own texts (basis, titles, summaries) are written in
 ZIP_DATE = export.ZIP_DATE
 DATASET_FILE = "downloads/mms-tracker-dataset.zip"
 # Copied byte for byte: the site's map is the app's map.
@@ -62,17 +66,24 @@ def http_url(value: object) -> str | None:
     return safe_text.safe_url(value)
 
 
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == ""
+
+
 def plain(value: object) -> str:
-    """A value as display text: missing becomes 'not reported'."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == "":
-        return NOT_REPORTED
-    return " ".join(str(value).split())
+    """A value as display text: missing becomes 'not reported' (in the current language)."""
+    return _(NOT_REPORTED) if _missing(value) else " ".join(str(value).split())
 
 
 def optional(value: object) -> str:
     """A value as text, or '' when missing (for fields shown only when present)."""
-    text = plain(value)
-    return "" if text == NOT_REPORTED else text
+    return "" if _missing(value) else " ".join(str(value).split())
+
+
+def name_key(name: str) -> str:
+    """Sort key for names in any of the languages: 'Égypte' with the E's, 'Côte' with the C's."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
 
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -136,17 +147,67 @@ def deterministic_zip(files: dict[str, bytes]) -> bytes:
 
 
 # --- Languages ---------------------------------------------------------------------------------
-def translations(lang: str) -> gettext.NullTranslations:
-    """The site's strings in `lang` (English is the source language: no catalogue needed)."""
+# The data's texts stay as written: the tracker's own (basis, titles, summaries) in English, a source's
+# words (quotes) in the source's language, sometimes French or Portuguese. Frequent short words tell
+# which, so each text can carry its `lang` for screen readers, hyphenation and translation tools.
+_COMMON_WORDS = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "en": "the of and in to is was with for on by from that are this",
+        "fr": "le la les des du une est dans pour sur avec et au aux qui par été",
+        "pt": "o os da do das dos uma não para com em e no na pelo pela que foi",
+    }.items()
+}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def text_language(value: str) -> str:
+    """The language a text of the data is written in: SOURCE_LANG unless French or Portuguese words
+    clearly outnumber English ones."""
+    words = [w.casefold() for w in _WORD.findall(value)]
+    scores = {lang: sum(w in common for w in words) for lang, common in _COMMON_WORDS.items()}
+    best = max(("fr", "pt"), key=lambda lang: scores[lang])
+    return best if scores[best] >= 2 and scores[best] > 2 * scores[SOURCE_LANG] else SOURCE_LANG
+
+
+def lang_attr(page_lang: str) -> Callable[[object], Markup]:
+    """A template filter: ' lang="en"' for a text of the data written in another language than the page."""
+
+    def attr(value: object) -> Markup:
+        text = optional(value)
+        lang = text_language(text) if text else page_lang
+        return Markup(f' lang="{lang}"') if lang != page_lang else Markup("")
+
+    return attr
+
+
+def site_languages(lang: str) -> list[str]:
+    """The languages a `--lang` value builds: one, or every one for 'all' (English first)."""
+    if lang == ALL:
+        return list(LANGUAGES)
     if lang not in LANGUAGES:
-        known = ", ".join(sorted(LANGUAGES))
-        raise UnknownLanguageError(f"unknown language {lang!r}: the site is available in {known}")
-    if lang == "en":
-        return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, HERE / "locale", languages=[lang])
+        known = ", ".join(LANGUAGES)
+        raise UnknownLanguageError(
+            f"unknown language {safe_text.shorten(str(lang))!r}: the site is available in {known} "
+            f"(or {ALL}, for every one)"
+        )
+    return [lang]
 
 
-def environment(lang: str) -> jinja2.Environment:
+def translator(lang: str) -> i18n.Translator:
+    """The translator of one of the site's languages (UnknownLanguageError for any other)."""
+    site_languages(lang)
+    if lang == ALL:
+        raise UnknownLanguageError(f"{ALL} is every language, not one")
+    return i18n.translator(lang)
+
+
+def language_root(lang: str, languages: list[str]) -> str:
+    """The folder of a language in a build of `languages`: the first at the top, the others in theirs."""
+    return "" if lang == languages[0] else f"{lang}/"
+
+
+def environment(tr: i18n.Translator) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,  # every template, whatever its name: data is text
@@ -156,7 +217,8 @@ def environment(lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(tr.gettext, tr.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["lang_attr"] = lang_attr(tr.lang)
     return env
 
 
@@ -178,13 +240,13 @@ def country_href(iso3: str) -> str:
     return f"countries/{iso3}.html"
 
 
-def _stage_sentence(t: Callable[[str], str], name: str, stage: str, since: object, precision: str) -> str:
+def _stage_sentence(name: str, stage: str, since: object, precision: str) -> str:
+    if since is None or pd.isna(since) or precision == NOT_REPORTED:
+        return _("%(name)s reached %(stage)s; no source gives the date.") % {"name": name, "stage": stage}
     when = queries.format_date(since, precision)
-    if when == NOT_REPORTED:
-        return t("%(name)s reached %(stage)s; no source gives the date.") % {"name": name, "stage": stage}
     if precision == "day":
-        return t("%(name)s reached %(stage)s on %(date)s.") % {"name": name, "stage": stage, "date": when}
-    return t("%(name)s reached %(stage)s in %(date)s.") % {"name": name, "stage": stage, "date": when}
+        return _("%(name)s reached %(stage)s on %(date)s.") % {"name": name, "stage": stage, "date": when}
+    return _("%(name)s reached %(stage)s in %(date)s.") % {"name": name, "stage": stage, "date": when}
 
 
 def _current_stage(history: pd.DataFrame, today: dt.date) -> dict | None:
@@ -198,7 +260,7 @@ def _current_stage(history: pd.DataFrame, today: dt.date) -> dict | None:
     return {
         "stage": int(latest["stage"]),
         "label": str(latest["stage_label"]),
-        "since": optional(latest["since_text"]) if latest["since_text"] != NOT_REPORTED else "",
+        "since": optional(latest["since_text"]) if not pd.isna(latest["since"]) else "",
         "basis": optional(latest["basis"]),
         "url": http_url(latest["source_url"]),
         "colour": STAGE_COLOURS[int(latest["stage"])],
@@ -206,7 +268,7 @@ def _current_stage(history: pd.DataFrame, today: dt.date) -> dict | None:
 
 
 def _year_text(value: object) -> str:
-    return NOT_REPORTED if value is None or pd.isna(value) else str(int(value))
+    return _(NOT_REPORTED) if value is None or pd.isna(value) else str(int(value))
 
 
 def evidence_rows(frame: pd.DataFrame) -> list[dict]:
@@ -215,7 +277,7 @@ def evidence_rows(frame: pd.DataFrame) -> list[dict]:
             "title": plain(row["title"]),
             "link": http_url(evidence_lib.doi_url(row["doi"])) or http_url(row["url"]),
             "year": _year_text(row["year"]),
-            "type": plain(row["type"]),
+            "type": plain(queries.vocabulary_label(row["type"])),
             "publisher": optional(row["publisher"]),
             "authors": optional(row["authors"]),
             "summary": optional(row["summary"]),
@@ -242,7 +304,7 @@ def _no_record_profile(country: pd.Series, iso3: str) -> queries.CountryProfile:
 
 
 def country_context(
-    tables: dict[str, pd.DataFrame], iso3: str, today: dt.date, t, country: pd.Series | None = None
+    tables: dict[str, pd.DataFrame], iso3: str, today: dt.date, country: pd.Series | None = None
 ) -> dict:
     """Everything one country page says, as plain values (the template escapes them). With `country`
     (its row of the countries table) the page is the short one of a country no table mentions."""
@@ -251,7 +313,7 @@ def country_context(
     name = plain(profile.name)
     story = [
         {
-            "sentence": _stage_sentence(t, name, str(h.stage_label), h.since, str(h.since_precision)),
+            "sentence": _stage_sentence(name, str(h.stage_label), h.since, str(h.since_precision)),
             "basis": optional(h.basis),
             "url": http_url(h.source_url),
             "colour": STAGE_COLOURS[int(h.stage)],
@@ -261,7 +323,7 @@ def country_context(
 
     def milestone(m) -> dict:
         return {
-            "date": plain(m.date_text) if m.date_text != NOT_REPORTED else t("Date not reported"),
+            "date": plain(m.date_text) if not pd.isna(m.date) else _("Date not reported"),
             "kind": plain(m.kind_label),
             "title": plain(m.title),
             "detail": optional(m.detail),
@@ -301,7 +363,7 @@ def country_context(
             {
                 "organisation": plain(a.organisation),
                 "website": http_url(a.website),
-                "type": plain(a.activity_type),
+                "type": plain(queries.vocabulary_label(a.activity_type)),
                 "years": plain(a.years),
                 "description": optional(a.description),
                 "url": http_url(a.source_url),
@@ -323,33 +385,46 @@ def country_context(
 
 
 # --- The index: map, headline, filters, table ---------------------------------------------------
-def map_text(t) -> dict[str, str]:
-    """The map's own words (lightmap.js reads them from the view)."""
+def _reached(k: int) -> str:
+    return ngettext(
+        "At least {n} pregnant women reached in {k} country, as reported",
+        "At least {n} pregnant women reached in {k} countries, as reported",
+        k,
+    )
+
+
+def _in_view(n: int) -> str:
+    return ngettext("{n} country in view", "{n} countries in view", n)
+
+
+def _shown(total: int) -> str:
+    return ngettext("Showing {n} of {total} item", "Showing {n} of {total} items", total)
+
+
+def plural_forms(message: Callable[[int], str]) -> dict[str, str]:
+    """A counted message as site.js picks it: by the language's plural category (Intl.PluralRules),
+    'one' or 'other', which for English, French and Portuguese match the catalogues' plural forms."""
+    return {"one": message(1), "other": message(2)}
+
+
+def page_text() -> dict:
+    """Words site.js writes into the page, in the current language (placeholders in braces)."""
     return {
-        "play": t("Play"),
-        "pause": t("Pause"),
-        "since": t("since"),
-        "click": t("Click to open the country page"),
-        "aria": t("World map of MMS programme stage by country, as of"),
+        "change": _("{n} since end of {year}"),
+        "no_change": _("no change since end of {year}"),
+        "reached": plural_forms(_reached),
+        "reached_none": _("No country in view reports a number of pregnant women reached"),
+        "in_view": plural_forms(_in_view),
+        "source": _("source"),
+        "not_reported": _(NOT_REPORTED),
+        "shown": plural_forms(_shown),
+        "no_rows": _("No country in view has a recorded stage in {year}."),
     }
 
 
-def page_text(t) -> dict[str, str]:
-    """Words site.js writes into the page (placeholders in braces)."""
-    return {
-        "change": t("{n} since end of {year}"),
-        "no_change": t("no change since end of {year}"),
-        "reached_one": t("At least {n} pregnant women reached in {k} country, as reported"),
-        "reached_many": t("At least {n} pregnant women reached in {k} countries, as reported"),
-        "reached_none": t("No country in view reports a number of pregnant women reached"),
-        "in_view": t("{n} countries in view"),
-        "all_regions": t("All regions"),
-        "source": t("source"),
-        "not_reported": NOT_REPORTED,
-        "shown": t("Showing {n} of {total} items"),
-        "none_shown": t("No item matches these filters."),
-        "no_rows": t("No country in view has a recorded stage in {year}."),
-    }
+def browser_locale(lang: str) -> str:
+    """The BCP 47 locale site.js formats numbers and picks plurals with ('pt-PT', as Babel does)."""
+    return i18n.BABEL_LOCALES.get(lang, lang).replace("_", "-")
 
 
 def region_choices(countries: pd.DataFrame) -> dict[str, list[list[str]]]:
@@ -386,7 +461,7 @@ def filter_boxes(countries: pd.DataFrame, shapes: svgmap.MapShapes) -> dict[str,
 
 
 def period_details(stage_history: pd.DataFrame, timeline: dict[str, dict]) -> dict[str, list[list]]:
-    """iso3 -> [[basis, source url or None], ...], one per period of the timeline, in its order."""
+    """iso3 -> [[basis, source url or None, basis language], ...], one per period of the timeline."""
     details = {}
     for iso3, entry in timeline.items():
         rows = queries.country_stage_history(stage_history, iso3)
@@ -394,7 +469,9 @@ def period_details(stage_history: pd.DataFrame, timeline: dict[str, dict]) -> di
         out = []
         for stage, since in entry["periods"]:
             row = by_period.get((int(stage), str(since)))
-            out.append([optional(row.basis), http_url(row.source_url)] if row is not None else ["", None])
+            basis = optional(row.basis) if row is not None else ""
+            url = http_url(row.source_url) if row is not None else None
+            out.append([basis, url, text_language(basis) if basis else None])
         details[iso3] = out
     return details
 
@@ -422,18 +499,17 @@ def headline(timeline: dict[str, dict], included: set[str] | None, first: int, y
     return {key: {"now": n, "change": n - b} for key, n, b in cards}
 
 
-def change_text(text: dict[str, str], change: int, year: int) -> str:
+def change_text(change: int, year: int) -> str:
     if not change:
-        return text["no_change"].format(year=year - 1)
-    return text["change"].format(n=f"{change:+d}", year=year - 1)
+        return _("no change since end of {year}").format(year=year - 1)
+    return _("{n} since end of {year}").format(n=f"{change:+d}", year=year - 1)
 
 
-def reached_text(text: dict[str, str], reached: dict[str, int], included: set[str] | None) -> str:
+def reached_text(reached: dict[str, int], included: set[str] | None) -> str:
     values = [v for iso3, v in reached.items() if included is None or iso3 in included]
     if not values:
-        return text["reached_none"]
-    key = "reached_one" if len(values) == 1 else "reached_many"
-    return text[key].format(n=f"{sum(values):,}", k=len(values))
+        return _("No country in view reports a number of pregnant women reached")
+    return _reached(len(values)).format(n=i18n.format_number(sum(values)), k=len(values))
 
 
 def reached_per_country(table: pd.DataFrame) -> dict[str, int]:
@@ -443,15 +519,20 @@ def reached_per_country(table: pd.DataFrame) -> dict[str, int]:
 
 
 def table_rows(
-    timeline: dict[str, dict], details: dict[str, list[list]], names: dict[str, str], first: int, year: int
+    timeline: dict[str, dict],
+    details: dict[str, list[list]],
+    names: dict[str, str],
+    first: int,
+    year: int,
+    attr: Callable[[object], Markup],
 ) -> list[dict]:
     """The country table: every country that has a stage in some year, as of `year` (hidden at 0)."""
-    order = {iso3: i for i, iso3 in enumerate(sorted(timeline, key=lambda c: (names.get(c, c), c)))}
+    order = {iso3: i for i, iso3 in enumerate(sorted(timeline, key=lambda c: (name_key(names.get(c, c)), c)))}
     rows = []
     for iso3 in timeline:
         stage, since = svgmap.stage_in(timeline, iso3, min(year - first, len(timeline[iso3]["years"]) - 1))
         mark = int(timeline[iso3]["years"][min(year - first, len(timeline[iso3]["years"]) - 1)])
-        basis, url = details[iso3][mark - 1] if mark else ("", None)
+        basis, url, _lang = details[iso3][mark - 1] if mark else ("", None, None)
         rows.append(
             {
                 "iso3": iso3,
@@ -459,9 +540,10 @@ def table_rows(
                 "href": country_href(iso3),
                 "order": order[iso3],
                 "stage": stage,
-                "label": STAGES[stage],
-                "since": since if since != NOT_REPORTED else NOT_REPORTED,
-                "basis": basis or NOT_REPORTED,
+                "label": _(STAGES[stage]),
+                "since": since or _(NOT_REPORTED),
+                "basis": basis or _(NOT_REPORTED),
+                "basis_lang": attr(basis),
                 "url": url,
                 "hidden": stage == 0,
             }
@@ -495,7 +577,8 @@ def evidence_items(tables: dict[str, pd.DataFrame]) -> list[dict]:
                 "link": http_url(evidence_lib.doi_url(row["doi"])) or http_url(row["url"]),
                 "year": _year_text(row["year"]),
                 "year_value": "" if pd.isna(row["year"]) else str(int(row["year"])),
-                "type": plain(row["type"]),
+                "type": plain(queries.vocabulary_label(row["type"])),
+                "type_key": optional(row["type"]),
                 "publisher": optional(row["publisher"]),
                 "authors": optional(row["authors"]),
                 "summary": optional(row["summary"]),
@@ -509,6 +592,7 @@ def evidence_items(tables: dict[str, pd.DataFrame]) -> list[dict]:
                     for c in codes
                 ],
                 "topics": topics,
+                "topic_labels": [_(topic) for topic in topics],
                 "regions": {g: "|".join(r) for g, r in regions.items()},
                 "codes": "|".join(codes),
                 "topic_key": "|".join(topics),
@@ -523,13 +607,18 @@ def evidence_filters(items: list[dict], countries: pd.DataFrame) -> dict:
     names = dict(zip(countries["iso3"], countries["name"]))
     named = sorted(
         {c["iso3"] for item in items for c in item["countries"] if c["iso3"] in names},
-        key=lambda c: (names[c], c),
+        key=lambda c: (name_key(names[c]), c),
     )
     years = [int(i["year_value"]) for i in items if i["year_value"]]
+
+    def choices(values: set[str]) -> list[list[str]]:
+        """[value, label] in the order of the labels: values filter the data, labels are read."""
+        return sorted(([v, _(v)] for v in values), key=lambda c: (name_key(c[1]), c[0]))
+
     return {
         "countries": [[c, plain(names[c])] for c in named],
-        "topics": sorted({t for item in items for t in item["topics"]}),
-        "types": sorted({item["type"] for item in items}),
+        "topics": choices({t for item in items for t in item["topics"]}),
+        "types": choices({item["type_key"] for item in items if item["type_key"]}),
         "years": [min(years), max(years)] if years else [0, 0],
     }
 
@@ -539,42 +628,89 @@ def _html(env: jinja2.Environment, name: str, **context) -> bytes:
     return env.get_template(name).render(**context).encode("utf-8")
 
 
+def switcher(lang: str, languages: list[str], page_path: str) -> list[dict]:
+    """Links to the same page in each language of the build (none when it has one language).
+    Relative, so they work from file:// and on any server path."""
+    if len(languages) < 2:
+        return []
+    up = "../" * page_path.count("/") + ("../" if language_root(lang, languages) else "")
+    return [
+        {
+            "lang": other,
+            "name": LANGUAGES[other],
+            "href": up + language_root(other, languages) + page_path,
+            "current": other == lang,
+        }
+        for other in languages
+    ]
+
+
 def build_site(source: SiteInput) -> dict[str, bytes]:
-    """Every file of the site, path -> bytes. Pure: the same input gives the same bytes."""
-    tables, shapes = source.tables, source.shapes
-    env = environment(source.lang)
-    tr = translations(source.lang)
-    t = tr.gettext  # not `_`: the app's catalogue must not collect the site's strings (babel.cfg)
-    today = site_date(source.version, tables)
-    first, last = year_bounds(tables, today)
+    """Every file of the site, path -> bytes. Pure: the same input gives the same bytes.
+
+    `source.lang` is one language, or 'all': every language, the first at the top of the folder and the
+    others in folders of their own (fr/, pt/), each complete, with links between the same pages."""
+    languages = site_languages(source.lang)
+    files: dict[str, bytes] = {}
+    for lang in languages:
+        prefix = language_root(lang, languages)
+        built = _build_language(replace(source, lang=lang), languages)
+        files.update({prefix + path: data for path, data in built.items()})
+    return files
+
+
+def _build_language(source: SiteInput, languages: list[str]) -> dict[str, bytes]:
+    with i18n.using(source.lang) as tr:
+        return _build(source, tr, languages)
+
+
+def _build(source: SiteInput, tr: i18n.Translator, languages: list[str]) -> dict[str, bytes]:
+    lang, shapes = source.lang, source.shapes
+    env = environment(tr)
+    today = site_date(source.version, source.tables)
+    first, last = year_bounds(source.tables, today)
     year = last if source.year is None else source.year
     if not first <= year <= last:
         raise ValueError(f"year {year} is outside the data's years, {first} to {last}")
+    # Country names in the language everywhere the site names a country; the dataset keeps the data's.
+    tables = source.tables | {"countries": i18n.localise_countries(source.tables["countries"], lang)}
     countries = tables["countries"]
     names = {str(k): plain(v) for k, v in zip(countries["iso3"], countries["name"])}
     timeline = svgmap.stage_timeline(tables["stage_history"], countries, range(first, last + 1), today)
     shapes_data = svgmap.shapes_payload(shapes, names, timeline, first, source.version)
     view = svgmap.stage_view_payload(
-        shapes, shapes_data["id"], year=year, years=(first, last), include=None, text=map_text(t)
+        shapes,
+        shapes_data["id"],
+        year=year,
+        years=(first, last),
+        include=None,
+        text=svgmap.map_text(svgmap.MAP_TEXT),
     )
-    text = page_text(t)
+    text = page_text()
     details = period_details(tables["stage_history"], timeline)
     reached = reached_per_country(tables["indicators"])
     heads = headline(timeline, None, first, year)
     as_of = queries.end_of_year(year, today)
+    as_of_text = site_date_text(source.version, tables)
     common = {
-        "lang": source.lang,
-        "product": presentation.PRODUCT,
+        "lang": lang,
+        "product": _(presentation.PRODUCT),  # as the app's own title; the citation keeps the name
         "version": source.version,
-        "as_of_text": site_date_text(source.version, tables),
-        "stage_note": presentation.STAGE_NOTE,
-        "licence": export.LICENCE,
-        "citation": export.citation(source.version, site_date_text(source.version, tables)),
+        "as_of_text": as_of_text,
+        "stage_note": _(presentation.STAGE_NOTE),
+        "licence": _(export.LICENCE),
+        "citation": export.citation(source.version, as_of_text),
+        "number": tr.number,
         "stages": [
-            {"code": s, "label": STAGES[s], "meaning": STAGE_MEANINGS[s], "colour": STAGE_COLOURS[s]}
+            {"code": s, "label": _(STAGES[s]), "meaning": _(STAGE_MEANINGS[s]), "colour": STAGE_COLOURS[s]}
             for s in STAGES
         ],
     }
+
+    def page(name: str, path: str, **context) -> bytes:
+        root = "../" * path.count("/")
+        return _html(env, name, root=root, languages=switcher(lang, languages, path), **common, **context)
+
     csv_file = f"downloads/mms-tracker-{year}-countries.csv"
     brief = presentation.brief(
         tables,
@@ -583,9 +719,14 @@ def build_site(source: SiteInput) -> dict[str, bytes]:
         source.version,
     )
     files: dict[str, bytes] = {path: file.read_bytes() for path, file in ASSET_FILES.items()}
-    files[DATASET_FILE] = export.dataset_zip(tables, source.version, common["as_of_text"])
+    files[DATASET_FILE] = export.dataset_zip(source.tables, source.version, as_of_text)
     files[csv_file] = export.view_csv(brief)
-    map_data = {"shapes": shapes_data, "view": view, "text": text}
+    map_data = {
+        "shapes": shapes_data,
+        "view": view,
+        "text": text,
+        "locale": browser_locale(lang),
+    }
     index_data = map_data | {
         "countries": country_groups(countries),
         "regions": region_choices(countries),
@@ -595,10 +736,10 @@ def build_site(source: SiteInput) -> dict[str, bytes]:
         "first": first,
         "last": last,
     }
-    files["index.html"] = _html(
-        env,
+    groupings = [(g, _(label)) for g, (label, _col) in REGION_GROUPINGS.items()]
+    files["index.html"] = page(
         "index.html",
-        root="",
+        "index.html",
         page="map",
         data=script_json(index_data),
         year=year,
@@ -606,59 +747,59 @@ def build_site(source: SiteInput) -> dict[str, bytes]:
         last=last,
         as_of_year_text=queries.format_date(as_of, "day"),
         headline=heads,
-        change_text=lambda change: change_text(text, change, year),
-        reached=reached_text(text, reached, None),
-        reached_caveat=indicators.TOTAL_CAVEAT
+        year_span=Markup("<span data-year>{}</span>").format(year),
+        change_text=lambda change: change_text(change, year),
+        reached=reached_text(reached, None),
+        reached_caveat=_(indicators.TOTAL_CAVEAT)
         + " "
-        + t("The figures are from the latest sources, whatever the year shown."),
-        groupings=[(g, label) for g, (label, _col) in REGION_GROUPINGS.items()],
+        + _("The figures are from the latest sources, whatever the year shown."),
+        groupings=groupings,
         regions=region_choices(countries)["unicef"],
-        incomes=list(INCOME_GROUPS.items()),
-        rows=table_rows(timeline, details, names, first, year),
+        incomes=[(key, _(label)) for key, label in INCOME_GROUPS.items()],
+        rows=table_rows(timeline, details, names, first, year, env.filters["lang_attr"]),
         csv_file=csv_file,
         csv_size=len(files[csv_file]),
         dataset_file=DATASET_FILE,
         dataset_size=len(files[DATASET_FILE]),
-        **common,
     )
-    files["embed.html"] = _html(
-        env, "embed.html", root="", page="embed", data=script_json(map_data), **common
-    )
+    files["embed.html"] = page("embed.html", "embed.html", page="embed", data=script_json(map_data))
     items = evidence_items(tables)
-    files["evidence.html"] = _html(
-        env,
+    files["evidence.html"] = page(
         "evidence.html",
-        root="",
+        "evidence.html",
         page="evidence",
         items=items,
+        shown=_shown(len(items)).format(n=len(items), total=len(items)),
         filters=evidence_filters(items, countries),
-        groupings=[(g, label) for g, (label, _col) in REGION_GROUPINGS.items()],
-        data=script_json({"regions": region_choices(countries), "text": text, "global": evidence_lib.GLOBAL}),
-        **common,
+        groupings=groupings,
+        data=script_json(
+            {
+                "regions": region_choices(countries),
+                "text": text,
+                "global": [evidence_lib.GLOBAL, _("Global")],
+                "locale": browser_locale(lang),
+            }
+        ),
     )
     listing = []
     recorded = recorded_countries(tables)
     indexed = countries.set_index("iso3")
-    for iso3 in sorted(names, key=lambda c: (names[c], c)):
+    for iso3 in sorted(names, key=lambda c: (name_key(names[c]), c)):
         if not _ISO3.match(iso3):
             continue
-        context = country_context(tables, iso3, today, t, None if iso3 in recorded else indexed.loc[iso3])
-        files[country_href(iso3)] = _html(
-            env, "country.html", root="../", page="country", c=context, **common
-        )
+        context = country_context(tables, iso3, today, None if iso3 in recorded else indexed.loc[iso3])
+        files[country_href(iso3)] = page("country.html", country_href(iso3), page="country", c=context)
         current = context["current"]
         listing.append(
             {
                 "iso3": iso3,
                 "name": context["name"],
                 "href": country_href(iso3),
-                "label": current["label"] if current else STAGES[0],
+                "label": current["label"] if current else _(STAGES[0]),
                 "colour": current["colour"] if current else STAGE_COLOURS[0],
             }
         )
-    files["countries.html"] = _html(
-        env, "countries.html", root="", page="countries", countries=listing, **common
-    )
+    files["countries.html"] = page("countries.html", "countries.html", page="countries", countries=listing)
     return files
 
 

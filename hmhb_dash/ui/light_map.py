@@ -70,21 +70,6 @@ _COMPONENT = st.components.v2.component(
 )
 
 
-MAP_TEXT = {
-    "play": N_("Play"),
-    "pause": N_("Pause"),
-    "since": N_("since"),
-    "click": N_("Click to open the country page"),
-    "aria": N_("World map of MMS programme stage by country, as of"),
-}
-COUNT_TEXT = MAP_TEXT | {"aria": N_("World map of counts per country")}
-
-
-def map_text(text: dict[str, str]) -> dict[str, str]:
-    """The map's own words in the current language."""
-    return {key: _(value) for key, value in text.items()}
-
-
 @st.cache_resource(show_spinner=False)
 def map_shapes() -> svgmap.MapShapes:
     """The projected country paths, read once per server."""
@@ -147,7 +132,7 @@ def stage_view(year: int, include: list[str] | None, play: bool = True) -> dict:
         year=year,
         years=year_bounds(),
         include=include,
-        text=map_text(MAP_TEXT),
+        text=svgmap.map_text(svgmap.MAP_TEXT),
         play=play,
     )
 
@@ -161,7 +146,7 @@ def count_view(year: int, counts: dict[str, int], what: str, include: list[str] 
         counts=counts,
         what=what,
         include=include,
-        text=map_text(COUNT_TEXT),
+        text=svgmap.map_text(svgmap.COUNT_TEXT),
     )
 
 

@@ -1,6 +1,7 @@
 // The static site's pages: the index (map, year slider, filters, headline, table), the embed and
 // the evidence library's filters. Plain script, no framework; it reads the page's JSON block and
-// only ever sets text with textContent, never parses data as HTML.
+// only ever sets text with textContent, never parses data as HTML. Every word it writes comes from
+// that block, in the page's language (the build translates them).
 (function () {
   "use strict";
   const byId = (id) => document.getElementById(id);
@@ -16,8 +17,19 @@
     return template.replace(/\{(\w+)\}/g, (all, key) => (key in values ? String(values[key]) : all));
   }
 
-  function formatNumber(n) {
-    return n.toLocaleString(document.documentElement.lang || "en");
+  function locale(site) {
+    return site.locale || document.documentElement.lang || "en";
+  }
+
+  function formatNumber(site, n) {
+    return n.toLocaleString(locale(site));
+  }
+
+  // A counted message: {one, other} picked by the language's plural rules.
+  function plural(site, forms, n) {
+    let category = n === 1 ? "one" : "other";
+    if (globalThis.Intl && Intl.PluralRules) category = new Intl.PluralRules(locale(site)).select(n);
+    return forms[category] || forms.other;
   }
 
   // Stage of a country in a year (0 before the first year), as lightmap.js reads it.
@@ -97,12 +109,9 @@
       const reached = Object.entries(site.reached).filter(([iso3]) => !inside || inside.has(iso3));
       const total = reached.reduce((a, [, v]) => a + v, 0);
       byId("reached").textContent = reached.length
-        ? fill(reached.length === 1 ? text.reached_one : text.reached_many, {
-            n: formatNumber(total),
-            k: reached.length,
-          })
+        ? fill(plural(site, text.reached, reached.length), { n: formatNumber(site, total), k: reached.length })
         : text.reached_none;
-      byId("in-view").textContent = inside ? fill(text.in_view, { n: inside.size }) : "";
+      byId("in-view").textContent = inside ? fill(plural(site, text.in_view, inside.size), { n: inside.size }) : "";
     }
 
     function sourceCell(cell, url) {
@@ -132,12 +141,16 @@
         const visible = stage > 0 && (!inside || inside.has(iso3));
         row.hidden = !visible;
         if (stage > 0) {
-          const [basis, url] = (site.details[iso3] || [])[mark - 1] || ["", null];
+          const [basis, url, basisLang] = (site.details[iso3] || [])[mark - 1] || ["", null, null];
           const [label, colour] = view.legend[stage];
           row.querySelector(".stage .swatch").style.background = colour;
           row.querySelector(".stage span:last-child").textContent = label;
           row.querySelector(".since").textContent = since || text.not_reported;
-          row.querySelector(".basis").textContent = basis || text.not_reported;
+          const basisCell = row.querySelector(".basis");
+          basisCell.textContent = basis || text.not_reported;
+          // The basis is the data's text, in its own language; "not reported" is the page's.
+          if (basis && basisLang && basisLang !== document.documentElement.lang) basisCell.lang = basisLang;
+          else basisCell.removeAttribute("lang");
           sourceCell(row.querySelector(".src"), url);
         }
         ranked.push([-stage, Number(row.getAttribute("data-order")), row]);
@@ -235,7 +248,7 @@
     function fillRegions() {
       const keep = fields.region.options[0];
       fields.region.replaceChildren(keep);
-      for (const [value, label] of [...(site.regions[fields.grouping.value] || []), [site.global, site.global]]) {
+      for (const [value, label] of [...(site.regions[fields.grouping.value] || []), site.global]) {
         const option = document.createElement("option");
         option.value = value;
         option.textContent = label;
@@ -276,7 +289,10 @@
       const hidden = items.filter((item) => item.hidden);
       for (const [, item] of shown) list.appendChild(item);
       for (const item of hidden) list.appendChild(item);
-      byId("ev-count").textContent = fill(site.text.shown, { n: shown.length, total: items.length });
+      byId("ev-count").textContent = fill(plural(site, site.text.shown, items.length), {
+        n: shown.length,
+        total: items.length,
+      });
       byId("ev-none").hidden = shown.length > 0;
     }
 
