@@ -1,6 +1,7 @@
 """Admin access for the Data page: where the secret comes from, constant-time checks, slowed retries.
 
-Pure: no Streamlit, and the clock is passed in, so throttling is tested without waiting.
+Pure: no Streamlit, and the clock is passed in, so throttling is tested without waiting. Messages for
+people are in the current language (i18n); the server log stays in English.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from hmhb_dash.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +38,15 @@ def _candidates(secrets: Mapping | None, environ: Mapping[str, str] | None) -> l
     if secrets is not None:
         # st.secrets raises when there is no secrets.toml at all.
         with contextlib.suppress(Exception):
-            candidates.append((f"{SECRETS_KEY} in .streamlit/secrets.toml", secrets.get(SECRETS_KEY)))
-    candidates.append((f"the environment variable {ENV_VAR}", environ.get(ENV_VAR)))
+            where = _("{key} in .streamlit/secrets.toml").format(key=SECRETS_KEY)
+            candidates.append((where, secrets.get(SECRETS_KEY)))
+    candidates.append((_("the environment variable {name}").format(name=ENV_VAR), environ.get(ENV_VAR)))
     return candidates
 
 
 def configured_secret(secrets: Mapping | None = None, environ: Mapping[str, str] | None = None) -> str | None:
     """The admin secret from Streamlit secrets (first) or the environment; None if unset or too short."""
-    for _, value in _candidates(secrets, environ):
+    for _where, value in _candidates(secrets, environ):
         if isinstance(value, str) and len(value.strip()) >= MIN_SECRET_LENGTH:
             return value.strip()
     return None
@@ -56,11 +60,13 @@ def secret_problem(secrets: Mapping | None = None, environ: Mapping[str, str] | 
         if value is None or value == "":
             continue
         if not isinstance(value, str):
-            return f"The admin secret in {where} is not text, so editing data is off. Quote it."
-        return (
-            f"The admin secret in {where} has {len(value.strip())} characters; at least "
-            f"{MIN_SECRET_LENGTH} are needed, so editing data is off. Set a longer one and restart the app."
-        )
+            return _("The admin secret in {where} is not text, so editing data is off. Quote it.").format(
+                where=where
+            )
+        return _(
+            "The admin secret in {where} has {n} characters; at least {length} are needed, so editing "
+            "data is off. Set a longer one and restart the app."
+        ).format(where=where, n=len(value.strip()), length=MIN_SECRET_LENGTH)
     return None
 
 
@@ -120,7 +126,10 @@ class Throttle:
             state = self._state(client)
             if now < state.locked_until:
                 wait = state.locked_until - now
-                return Attempt(False, wait, f"Too many wrong passwords: try again in {wait:.0f} s.")
+                message = _("Too many wrong passwords: try again in {seconds} s.").format(
+                    seconds=f"{wait:.0f}"
+                )
+                return Attempt(False, wait, message)
             if matches(given, secret):
                 del self._clients[client]
                 return Attempt(True, 0.0, "")
@@ -128,7 +137,7 @@ class Throttle:
             delay = self.delay_after(state.failures)
             state.locked_until = now + delay
             log.warning("Failed admin sign-in from %s (%d in a row)", client, state.failures)
-            message = "Wrong password."
+            message = _("Wrong password.")
             if delay:
-                message += f" Wait {delay:.0f} s before the next try."
+                message += " " + _("Wait {seconds} s before the next try.").format(seconds=f"{delay:.0f}")
             return Attempt(False, delay, message)

@@ -1,7 +1,8 @@
 """One cell of an edited table: blank or not, shown to people, read as its column's type (CellError if not).
 
 Cells are what workbook_read.py gives: values as Excel or a CSV gave them. Each converter either returns
-the typed value or raises CellError, whose message says what the column expects.
+the typed value or raises CellError, whose message says what the column expects, in the current language:
+the module's messages are marked N_() and translated when a cell is read, never at import.
 """
 
 from __future__ import annotations
@@ -11,25 +12,27 @@ import re
 
 import pandas as pd
 
+from hmhb_dash.i18n import N_, _
 from hmhb_dash.schema import NOT_REPORTED, STAGES
 
 EARLIEST_DATE = pd.Timestamp(1950, 1, 1)
-# What a whole-number cell means, per column (years unless named here).
+# What a whole-number cell means, per column (years unless named here). Messages: translate with _().
 WHOLE_EXPECTED = {
-    "value": "a whole number of 0 or more, e.g. 47000 (no commas or words)",
-    "code": "a whole number: HMHB phase 1-3 or World Map category 1-4",
+    "value": N_("a whole number of 0 or more, e.g. 47000 (no commas or words)"),
+    "code": N_("a whole number: HMHB phase 1-3 or World Map category 1-4"),
 }
-URL_EXPECTED = "an http:// or https:// link with no spaces"
-ISO3_EXPECTED = "a three-letter upper-case ISO3 code, e.g. BGD"
-STAGE_EXPECTED = "a stage code " + ", ".join(f"{code} ({label})" for code, label in STAGES.items())
-DATE_FORMATS = "a date: an Excel date, or text YYYY, YYYY-MM or YYYY-MM-DD"
+YEAR_EXPECTED = N_("a whole year, e.g. 2021")
+URL_EXPECTED = N_("an http:// or https:// link with no spaces")
+ISO3_EXPECTED = N_("a three-letter upper-case ISO3 code, e.g. BGD")
+DATE_FORMATS = N_("a date: an Excel date, or text YYYY, YYYY-MM or YYYY-MM-DD")
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-_TRUE = {"yes", "y", "true", "1", "verified"}
-_FALSE = {"no", "n", "false", "0", "not verified"}
+# yes/no as the workbook writes them, and as people may type them in French or Portuguese.
+_TRUE = {"yes", "y", "true", "1", "verified", "oui", "vérifié", "sim", "verificado"}
+_FALSE = {"no", "n", "false", "0", "not verified", "non", "non vérifié", "não", "nao", "não verificado"}
 
 
 class CellError(ValueError):
@@ -114,14 +117,27 @@ def to_whole(value: object, expected: str) -> int | None:
     raise CellError(expected)
 
 
+def stage_expected() -> str:
+    """'a stage code 0 (No recorded activity), 1 (Evidence only), ...' in the current language."""
+    codes = ", ".join(f"{code} ({_(label)})" for code, label in STAGES.items())
+    return _("a stage code {codes}").format(codes=codes)
+
+
+def _stage_labels() -> dict[str, int]:
+    """Stage names people may type instead of the code: English, and the current language's."""
+    labels = {label.lower(): code for code, label in STAGES.items()}
+    labels.update({_(label).lower(): code for code, label in STAGES.items()})
+    return labels
+
+
 def to_stage(value: object) -> int | None:
     if isinstance(value, str):
-        by_label = {label.lower(): code for code, label in STAGES.items()}
+        by_label = _stage_labels()
         if value.strip().lower() in by_label:
             return by_label[value.strip().lower()]
-    code = to_whole(value, STAGE_EXPECTED)
+    code = to_whole(value, stage_expected())
     if code is not None and code not in STAGES:
-        raise CellError(STAGE_EXPECTED)
+        raise CellError(stage_expected())
     return code
 
 
@@ -137,12 +153,12 @@ def to_bool(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise CellError("yes or no")
+    raise CellError(_("yes or no"))
 
 
 def check_url(value: str | None) -> None:
     if value is not None and not re.fullmatch(r"https?://\S+", value):
-        raise CellError(URL_EXPECTED)
+        raise CellError(_(URL_EXPECTED))
 
 
 def parse_date(value: object, today: dt.date) -> tuple[pd.Timestamp | None, str, str | None]:
@@ -154,7 +170,7 @@ def parse_date(value: object, today: dt.date) -> tuple[pd.Timestamp | None, str,
     if blank(value):
         return None, NOT_REPORTED, None
     if isinstance(value, bool):
-        raise CellError(DATE_FORMATS)
+        raise CellError(_(DATE_FORMATS))
     warning = None
     if isinstance(value, dt.datetime | dt.date):
         stamp, precision = pd.Timestamp(value.year, value.month, value.day), "day"
@@ -163,9 +179,11 @@ def parse_date(value: object, today: dt.date) -> tuple[pd.Timestamp | None, str,
     else:
         stamp, precision = _date_from_text(str(value).strip())
     if stamp < EARLIEST_DATE:
-        raise CellError(f"a date from {EARLIEST_DATE.year} on")
+        raise CellError(_("a date from {year} on").format(year=EARLIEST_DATE.year))
     if stamp > pd.Timestamp(today):
-        raise CellError(f"a date that is not in the future (today is {today.isoformat()})")
+        raise CellError(
+            _("a date that is not in the future (today is {today})").format(today=today.isoformat())
+        )
     return stamp, precision, warning
 
 
@@ -176,12 +194,11 @@ def _date_from_number(number: float) -> tuple[pd.Timestamp, str, str | None]:
     if 1 <= number < 2958466:
         day = _EXCEL_EPOCH + dt.timedelta(days=int(number))
         stamp = pd.Timestamp(day.year, day.month, day.day)
-        warning = (
-            f"an Excel date serial number, read as {stamp.date().isoformat()}: check it, or type the "
-            "date as YYYY-MM-DD"
-        )
+        warning = _(
+            "an Excel date serial number, read as {date}: check it, or type the date as YYYY-MM-DD"
+        ).format(date=stamp.date().isoformat())
         return stamp, "day", warning
-    raise CellError(DATE_FORMATS)
+    raise CellError(_(DATE_FORMATS))
 
 
 def _date_from_text(text: str) -> tuple[pd.Timestamp, str]:
@@ -192,12 +209,16 @@ def _date_from_text(text: str) -> tuple[pd.Timestamp, str]:
     if match := _DAY.match(text):
         return _checked(int(match[1]), int(match[2]), int(match[3])), "day"
     if re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}", text):
-        raise CellError(DATE_FORMATS + " (day and month order is ambiguous in " + text + ")")
-    raise CellError(DATE_FORMATS)
+        raise CellError(
+            _("{formats} (day and month order is ambiguous in {text})").format(
+                formats=_(DATE_FORMATS), text=text
+            )
+        )
+    raise CellError(_(DATE_FORMATS))
 
 
 def _checked(year: int, month: int, day: int) -> pd.Timestamp:
     try:
         return pd.Timestamp(dt.date(year, month, day))
     except ValueError:
-        raise CellError("a date that exists in the calendar (check day and month)") from None
+        raise CellError(_("a date that exists in the calendar (check day and month)")) from None

@@ -1,5 +1,6 @@
 """Checks across the typed tables: country codes and organisation ids that exist, stages in time order,
-unverified rows, HMHB's labels against the project's stages, empty sheets. Each adds to the report."""
+unverified rows, HMHB's labels against the project's stages, empty sheets. Each adds to the report, in the
+current language."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pandas as pd
 import pycountry
 
 from hmhb_dash import indicators
+from hmhb_dash.i18n import _
 from hmhb_dash.problems import WARNING, Report
-from hmhb_dash.schema import GLOBAL_ISO3, LIST_SEPARATOR, TABLES
+from hmhb_dash.schema import GLOBAL_ISO3, LIST_SEPARATOR, STAGES, TABLES
 
 Cells = set[tuple[int, str]]  # (Excel row, column) of cells already reported
 # Codes in use that ISO 3166-1 has not assigned (user-assigned range), accepted as country codes.
@@ -33,15 +35,19 @@ def _valid_iso3(code: str) -> bool:
     return code in EXTRA_ISO3 or pycountry.countries.get(alpha_3=code) is not None
 
 
+def _did_you_mean(code: str) -> str:
+    return " " + _("(did you mean {code}?)").format(code=code)
+
+
 def _suggest(code: str, known: set[str]) -> str:
     upper = code.strip().upper()
     if upper in known and upper != code:
-        return f" (did you mean {upper}?)"
+        return _did_you_mean(upper)
     try:
         match = pycountry.countries.lookup(code.strip())
     except LookupError:
         return ""
-    return f" (did you mean {match.alpha_3}?)" if match.alpha_3 in known else ""
+    return _did_you_mean(match.alpha_3) if match.alpha_3 in known else ""
 
 
 def _items(cell: str) -> list[str]:
@@ -65,12 +71,12 @@ def cross_checks(
             None,
             None,
             "",
-            "rows: the countries sheet is empty, and every sheet refers to it",
+            _("rows: the countries sheet is empty, and every sheet refers to it"),
         )
         return
     for row, code in countries["iso3"].dropna().items():
         if (row, "iso3") not in failed["countries"] and not _valid_iso3(code):
-            report.add(labels["countries"], row, "iso3", code, "an ISO 3166-1 alpha-3 country code")
+            report.add(labels["countries"], row, "iso3", code, _("an ISO 3166-1 alpha-3 country code"))
     known = set(countries["iso3"].dropna())
     for table, column, allow_global in CODE_COLUMNS:
         _check_codes(tables[table], labels[table], column, known, allow_global, failed[table], report)
@@ -83,13 +89,13 @@ def cross_checks(
                 int(row),
                 "verified",
                 cells[table].at[row, "verified"],
-                "yes once someone has checked the source (until then the app shows 'not verified')",
+                _("yes once someone has checked the source (until then the app shows 'not verified')"),
                 WARNING,
             )
     _hmhb_checks(tables, labels, failed, report, today)
     for table in TABLES:
         if tables[table].empty:
-            expected = "rows: this sheet is empty, so publishing empties the table"
+            expected = _("rows: this sheet is empty, so publishing empties the table")
             report.add(labels[table], None, None, "", expected, WARNING)
 
 
@@ -109,8 +115,13 @@ def _check_codes(
         items = [i.strip() for i in cell.split(LIST_SEPARATOR)] if column == "countries" else [cell]
         unknown = [i for i in items if i and i not in allowed]
         if unknown:
-            extra = f", or {GLOBAL_ISO3} for global" if allow_global else ""
-            expected = "a code listed in the countries sheet" + extra + _suggest(unknown[0], known)
+            if allow_global:
+                expected = _("a code listed in the countries sheet, or {code} for global").format(
+                    code=GLOBAL_ISO3
+                )
+            else:
+                expected = _("a code listed in the countries sheet")
+            expected += _suggest(unknown[0], known)
             report.add(label, row, column, cell, expected)
 
 
@@ -122,8 +133,9 @@ def _check_organisations(tables: dict[str, pd.DataFrame], labels: dict[str, str]
             unknown = [i for i in _items(cell) if i not in organisation_ids]
             if unknown:
                 near = by_lower.get(unknown[0].lower())
-                hint = f" (did you mean {near}?)" if near else ""
-                report.add(labels[table], row, column, cell, "an id from the organisations sheet" + hint)
+                hint = _did_you_mean(near) if near else ""
+                expected = _("an id from the organisations sheet") + hint
+                report.add(labels[table], row, column, cell, expected)
 
 
 def _hmhb_checks(
@@ -152,8 +164,15 @@ def _hmhb_checks(
             int(rows[rec.iso3]),
             "code",
             rec.hmhb,
-            f"a label matching the project's stage for {rec.iso3} today ({rec.stage} {rec.stage_label}; "
-            f"this label means stage {rec.hmhb_stage}): check the stage, or keep both if the readings differ",
+            _(
+                "a label matching the project's stage for {country} today ({stage} {stage_label}; this "
+                "label means stage {hmhb_stage}): check the stage, or keep both if the readings differ"
+            ).format(
+                country=rec.iso3,
+                stage=rec.stage,
+                stage_label=_(STAGES.get(int(rec.stage), str(rec.stage_label))),
+                hmhb_stage=rec.hmhb_stage,
+            ),
             WARNING,
         )
 
@@ -176,8 +195,10 @@ def _stage_order(history: pd.DataFrame, label: str, bad: Cells, report: Report) 
                         int(row),
                         "since",
                         "",
-                        f"a date: {iso3} has a higher stage ({int(higher['stage'].iloc[0])}, row "
-                        f"{int(higher.index[0])}), and an undated stage counts from today",
+                        _(
+                            "a date: {country} has a higher stage ({stage}, row {row}), and an undated "
+                            "stage counts from today"
+                        ).format(country=iso3, stage=int(higher["stage"].iloc[0]), row=int(higher.index[0])),
                     )
                 continue
             if previous is not None and rec["since"] < previous[1]:
@@ -186,7 +207,14 @@ def _stage_order(history: pd.DataFrame, label: str, bad: Cells, report: Report) 
                     int(row),
                     "since",
                     rec["since"].date().isoformat(),
-                    f"a date not before {iso3}'s stage {int(previous[0])} (row {previous[2]}, since "
-                    f"{previous[1].date().isoformat()}): stages follow each other in time",
+                    _(
+                        "a date not before {country}'s stage {stage} (row {row}, since {since}): stages "
+                        "follow each other in time"
+                    ).format(
+                        country=iso3,
+                        stage=int(previous[0]),
+                        row=previous[2],
+                        since=previous[1].date().isoformat(),
+                    ),
                 )
             previous = (rec["stage"], rec["since"], int(row))

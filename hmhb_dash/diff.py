@@ -1,7 +1,8 @@
 """The change preview: what publishing the checked tables over the current ones changes.
 
 Rows added, removed and changed per table (by the table's keys, or whole rows where it has none), and
-each country whose stage today moves.
+each country whose stage today moves. Labels people read (kinds of change, stage names) are in the current
+language; the summary written to the publish log is a record and stays in English.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import pandas as pd
 
 from hmhb_dash import clock, queries
 from hmhb_dash.cells import records, show
+from hmhb_dash.i18n import N_, _
 from hmhb_dash.schema import SCHEMAS, STAGES, TABLES
 from hmhb_dash.table_rules import KEYS
+
+CHANGE_LABELS = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed")}
 
 
 @dataclass
@@ -55,21 +59,21 @@ class Diff:
     def changes(self, limit: int = 200) -> pd.DataFrame:
         """One line per added, removed or changed row (the first `limit` per table)."""
         rows = []
+        added, removed, changed = (_(CHANGE_LABELS[k]) for k in ("added", "removed", "changed"))
         for t in self.tables.values():
+            rows += [{"table": t.table, "change": added, "row": key, "detail": ""} for key in t.added[:limit]]
             rows += [
-                {"table": t.table, "change": "added", "row": key, "detail": ""} for key in t.added[:limit]
-            ]
-            rows += [
-                {"table": t.table, "change": "removed", "row": key, "detail": ""} for key in t.removed[:limit]
+                {"table": t.table, "change": removed, "row": key, "detail": ""} for key in t.removed[:limit]
             ]
             for key, columns in t.changed[:limit]:
                 detail = "; ".join(
                     f"{c}: {show(a, 40)!r} -> {show(b, 40)!r}" for c, (a, b) in columns.items()
                 )
-                rows.append({"table": t.table, "change": "changed", "row": key, "detail": detail})
+                rows.append({"table": t.table, "change": changed, "row": key, "detail": detail})
         return pd.DataFrame(rows, columns=["table", "change", "row", "detail"])
 
     def summary(self) -> str:
+        """The publish log's line (English: the log is a record, read whatever the reader's language)."""
         if self.empty:
             return "no changes"
         parts = [
@@ -81,6 +85,10 @@ class Diff:
         if moves:
             parts.append("stage changes: " + ", ".join(moves[:20]) + (" ..." if len(moves) > 20 else ""))
         return "; ".join(parts)
+
+
+def _stage_label(code: int) -> str:
+    return _(STAGES[code]) if code in STAGES else str(code)
 
 
 def _key_text(record: dict, keys: list[str]) -> str:
@@ -96,9 +104,11 @@ def table_diff(table: str, current: pd.DataFrame, new: pd.DataFrame) -> TableDif
 
         def label(r: dict) -> str:
             if table == "indicators":
-                period = show(r["period"]) or "period not reported"
+                period = show(r["period"]) or _("period not reported")
                 return f"{r['iso3']} {r['indicator']}: {show(r['value'])} ({period})"
-            return f"{r['organisation_id']} in {r['iso3']}: {r['activity_type']}"
+            return _("{organisation} in {country}: {activity}").format(
+                organisation=r["organisation_id"], country=r["iso3"], activity=r["activity_type"]
+            )
 
         old_count = Counter(tuple(r.items()) for r in old_rows)
         new_count = Counter(tuple(r.items()) for r in new_rows)
@@ -140,8 +150,8 @@ def diff(
             "name": moved["name"].astype(str),
             "from_stage": moved["stage_before"],
             "to_stage": moved["stage"],
-            "from_label": moved["stage_before"].map(STAGES).astype(str),
-            "to_label": moved["stage"].map(STAGES).astype(str),
+            "from_label": moved["stage_before"].map(_stage_label).astype(str),
+            "to_label": moved["stage"].map(_stage_label).astype(str),
             "since": moved["since_text"].fillna("").astype(str),
         }
     ).reset_index(drop=True)

@@ -1,7 +1,8 @@
 """The problem report: what is wrong with an edited file, each problem at its sheet, Excel row and column.
 
 Errors block a publish, warnings do not. The reader (workbook_read.py) and the checks (validate.py,
-cross_checks.py) add to the same report.
+cross_checks.py) add to the same report. Each message is built when the problem is found, in the current
+language (i18n): sheet and column names, values and codes stay as they are in the file.
 """
 
 from __future__ import annotations
@@ -12,11 +13,23 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from hmhb_dash.cells import show
+from hmhb_dash.i18n import N_, _
+from hmhb_dash.safe_text import spreadsheet_frame
 from hmhb_dash.schema import TABLES
 
 ERROR = "error"
 WARNING = "warning"
 REPORT_COLUMNS = ["severity", "sheet", "row", "column", "value", "expected"]
+# What people read for a severity and for the report's columns (its CSV headers).
+SEVERITY_LABELS = {ERROR: N_("error"), WARNING: N_("warning")}
+COLUMN_LABELS = {
+    "severity": N_("Severity"),
+    "sheet": N_("Sheet"),
+    "row": N_("Row"),
+    "column": N_("Column"),
+    "value": N_("Found"),
+    "expected": N_("Expected"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,14 +41,27 @@ class Problem:
     expected: str
     severity: str = ERROR
 
-    def line(self) -> str:
-        where = self.sheet
+    def where(self) -> str:
+        """'stage_history row 4, column since' in the current language."""
+        if self.row is not None and self.column:
+            return _("{sheet} row {row}, column {column}").format(
+                sheet=self.sheet, row=self.row, column=self.column
+            )
         if self.row is not None:
-            where += f" row {self.row}"
+            return _("{sheet} row {row}").format(sheet=self.sheet, row=self.row)
         if self.column:
-            where += f", column {self.column}"
-        found = f"found {self.value!r}; " if self.value != "" else ""
-        return f"{self.severity:7s} {where}: {found}expected {self.expected}"
+            return _("{sheet}, column {column}").format(sheet=self.sheet, column=self.column)
+        return self.sheet
+
+    def line(self) -> str:
+        severity = _(SEVERITY_LABELS.get(self.severity, self.severity))
+        if self.value != "":
+            what = _("{where}: found {value!r}; expected {expected}").format(
+                where=self.where(), value=self.value, expected=self.expected
+            )
+        else:
+            what = _("{where}: expected {expected}").format(where=self.where(), expected=self.expected)
+        return f"{severity:7s} {what}"
 
 
 def problem(
@@ -88,6 +114,14 @@ class Report:
             for p in self.sorted()
         ]
         return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"row": "Int64"})
+
+    def csv(self) -> bytes:
+        """The report as CSV for people: headers and severities in the current language."""
+        frame = self.frame()
+        frame["severity"] = frame["severity"].map(lambda s: _(SEVERITY_LABELS.get(s, s)))
+        frame = frame.rename(columns={c: _(label) for c, label in COLUMN_LABELS.items()})
+        # Values are what the file held: one starting with '=' must not become a formula when opened.
+        return spreadsheet_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
     def lines(self) -> list[str]:
         return [p.line() for p in self.sorted()]

@@ -2,7 +2,8 @@
 
 The input is what workbook_read.py gives (cells keyed by Excel row number). Each sheet's cells are read
 as their column's type (cells.py), checked against its schema and for repeated rows; then the tables are
-checked against each other (cross_checks.py). Typed tables come back only when nothing blocks.
+checked against each other (cross_checks.py). Typed tables come back only when nothing blocks. The
+report's messages are in the current language (i18n), built as each problem is found.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from hmhb_dash.cells import (
     ISO3_EXPECTED,
     URL_EXPECTED,
     WHOLE_EXPECTED,
+    YEAR_EXPECTED,
     CellError,
     check_url,
     missing,
@@ -31,6 +33,7 @@ from hmhb_dash.cells import (
     to_whole,
 )
 from hmhb_dash.cross_checks import cross_checks
+from hmhb_dash.i18n import N_, _
 from hmhb_dash.problems import WARNING, Report
 from hmhb_dash.schema import GLOBAL_ISO3, NOT_REPORTED, SCHEMAS, TABLES, TOPICS
 from hmhb_dash.table_rules import (
@@ -64,7 +67,10 @@ def validate(raw: RawInput, today: dt.date | None = None) -> Result:
     for table in TABLES:
         sheet = raw.sheets.get(table)
         if sheet is None:
-            report.add(table, None, None, "", f"a sheet named {table!r} (sheets found: {raw.sheet_list()})")
+            expected = _("a sheet named {table!r} (sheets found: {sheets})").format(
+                table=table, sheets=raw.sheet_list()
+            )
+            report.add(table, None, None, "", expected)
             continue
         frame, bad_cells = _convert(table, sheet.label, sheet.frame, report, today, sheet.bad)
         if frame is None:
@@ -98,18 +104,15 @@ def _header_ok(table: str, label: str, header: list, report: Report) -> bool:
     wanted = workbook_columns(table)
     missing_columns = [c for c in wanted if c not in header]
     for column in missing_columns:
-        report.add(
-            label, 1, column, "", f"a column headed {column!r} (columns are named in the README sheet)"
-        )
+        expected = _("a column headed {column!r} (columns are named in the README sheet)")
+        report.add(label, 1, column, "", expected.format(column=column))
     for column in header:
         if column == DERIVED_COLUMNS.get(table):
-            report.add(
-                label, 1, column, "", "no such column: precision is set from how the date is written", WARNING
-            )
+            expected = _("no such column: precision is set from how the date is written")
+            report.add(label, 1, column, "", expected, WARNING)
         elif column not in wanted:
-            report.add(
-                label, 1, column, column, "only the columns named in the README sheet: " + ", ".join(wanted)
-            )
+            expected = _("only the columns named in the README sheet: {columns}")
+            report.add(label, 1, column, column, expected.format(columns=", ".join(wanted)))
     return not missing_columns
 
 
@@ -120,7 +123,7 @@ def _read_cell(table: str, column: str, dtype: str, cell: object, today: dt.date
     if column == "stage":
         return to_stage(cell), None, None
     if dtype in ("Int64", "int64"):
-        return to_whole(cell, WHOLE_EXPECTED.get(column, "a whole year, e.g. 2021")), None, None
+        return to_whole(cell, _(WHOLE_EXPECTED.get(column, YEAR_EXPECTED))), None, None
     if dtype == "bool":
         return to_bool(cell), None, None
     text = to_text(cell)
@@ -185,28 +188,30 @@ def _convert(
 def _expected(table: str, column: str, check: str) -> str | None:
     """What a pandera check means, in words; None for checks reported elsewhere."""
     if check == "not_nullable":
-        return "a value: this column is required"
+        return _("a value: this column is required")
     if check.startswith("str_matches") and "A-Z" in check:
-        return ISO3_EXPECTED
+        return _(ISO3_EXPECTED)
     if check.startswith("str_matches"):
-        return URL_EXPECTED
+        return _(URL_EXPECTED)
     if check.startswith("isin"):
         allowed = vocabulary(table, column) or []
-        return "one of: " + ", ".join(map(str, allowed))
+        return _("one of: {values}").format(values=", ".join(map(str, allowed)))
     if check.startswith("in_range") and column == "code":
-        return WHOLE_EXPECTED["code"]
+        return _(WHOLE_EXPECTED["code"])
     if check.startswith("in_range"):
-        return "a year from 1950 to 2100"
+        return _("a year from {low} to {high}").format(low=1950, high=2100)
     if check.startswith("greater_than_or_equal_to"):
-        return WHOLE_EXPECTED.get(column, "a number of 0 or more")
+        return _(WHOLE_EXPECTED.get(column, N_("a number of 0 or more")))
     if check == "phase code at most 3":
-        return "a phase code 1, 2 or 3 (HMHB publishes three phases; categories 1-4 are scheme map_category)"
+        return _(
+            "a phase code 1, 2 or 3 (HMHB publishes three phases; categories 1-4 are scheme map_category)"
+        )
     if check == "list items allowed":
         if column == "topics":
-            return "topics from this list, separated by ';': " + ", ".join(TOPICS)
-        return f"ISO3 codes separated by ';' (e.g. BGD;NPL), or {GLOBAL_ISO3} for global"
+            return _("topics from this list, separated by ';': {topics}").format(topics=", ".join(TOPICS))
+        return _("ISO3 codes separated by ';' (e.g. BGD;NPL), or {code} for global").format(code=GLOBAL_ISO3)
     if check == "end_year not before start_year":
-        return "an end year that is not before the start year"
+        return _("an end year that is not before the start year")
     return None  # dtype, uniqueness and column checks: reported by _convert and _duplicates
 
 
@@ -235,11 +240,11 @@ def _schema_checks(
         seen.add((row, column))
         value = raw.at[row, column] if column in raw.columns else case["failure_case"]
         if (
-            expected == ISO3_EXPECTED
+            expected == _(ISO3_EXPECTED)
             and isinstance(value, str)
             and re.fullmatch(r"[A-Z]{3}", value.strip().upper())
         ):
-            expected += f" (did you mean {value.strip().upper()}?)"
+            expected += " " + _("(did you mean {code}?)").format(code=value.strip().upper())
         report.add(label, row, column, value, expected)
         bad.add((row, column))
 
@@ -255,10 +260,11 @@ def _duplicates(table: str, label: str, frame: pd.DataFrame, report: Report) -> 
     for row in present.index[dup]:
         key = tuple(present.loc[row, keys])
         first = first_rows.loc[key if len(keys) > 1 else key[0]]
-        what = " and ".join(keys)
-        report.add(
-            label, int(row), keys[-1], " ".join(map(show, key)), f"a unique {what} (row {first} has the same)"
-        )
+        what = keys[0]
+        if len(keys) > 1:
+            what = _("{first} and {second}").format(first=", ".join(keys[:-1]), second=keys[-1])
+        expected = _("a unique {key} (row {row} has the same)").format(key=what, row=first)
+        report.add(label, int(row), keys[-1], " ".join(map(show, key)), expected)
 
 
 def _exact_copies(label: str, frame: pd.DataFrame, report: Report) -> None:
@@ -267,7 +273,9 @@ def _exact_copies(label: str, frame: pd.DataFrame, report: Report) -> None:
     for row, record in zip(frame.index, records(frame)):
         signature = tuple(record.values())
         if signature in first_seen:
-            expected = f"a row that is not an exact copy of row {first_seen[signature]} (both are kept)"
+            expected = _("a row that is not an exact copy of row {row} (both are kept)").format(
+                row=first_seen[signature]
+            )
             report.add(label, int(row), None, "", expected, WARNING)
         else:
             first_seen[signature] = int(row)

@@ -17,7 +17,7 @@ from hmhb_dash.workbook_read import (
     read_files,
     read_path,
 )
-from hmhb_dash.workbook_write import COLUMN_HELP, dropdowns, export_workbook, format_iso
+from hmhb_dash.workbook_write import COLUMN_HELP, column_help, dropdowns, export_workbook, format_iso
 
 __all__ = [
     "COLUMN_HELP",
@@ -30,6 +30,7 @@ __all__ = [
     "FileRefused",
     "RawInput",
     "RawSheet",
+    "column_help",
     "dropdowns",
     "export_workbook",
     "format_iso",

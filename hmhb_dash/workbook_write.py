@@ -1,7 +1,9 @@
 """Write the people's interchange format: the tables as one Excel workbook.
 
 A README sheet describing every column, a sheet per table, dropdowns for closed vocabularies, frozen
-headers, readable widths; dates written at their precision so they read back the same.
+headers, readable widths; dates written at their precision so they read back the same. The README sheet
+and the dropdowns' messages are in the current language; sheet names, column headers and values are the
+data model's and stay as they are, so a workbook exported in any language reads back the same.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from hmhb_dash import clock
 from hmhb_dash.cells import missing
+from hmhb_dash.i18n import N_, _
 from hmhb_dash.schema import (
     GLOBAL_ISO3,
     INCOME_GROUPS,
@@ -42,116 +45,132 @@ from hmhb_dash.table_rules import (
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B5394")
 # What people may type in a column, in words, when it has no dropdown (the README sheet's "allowed values").
-DATE_ALLOWED = "YYYY, YYYY-MM, YYYY-MM-DD or an Excel date, not in the future"
+# Every text of the README sheet is marked N_() and translated when a workbook is written.
+DATE_ALLOWED = N_("YYYY, YYYY-MM, YYYY-MM-DD or an Excel date, not in the future")
 README_INTRO = [
-    "Edit the sheets, save as .xlsx, upload on the Data page (or: python -m hmhb_dash ingest FILE).",
-    "Keep sheet names and column headers as they are; one row per record; no merged cells or formulas.",
-    "Dates: an Excel date, or text YYYY, YYYY-MM or YYYY-MM-DD; the app shows the precision given.",
-    f"Lists (topics, countries, organisation ids) are separated by '{LIST_SEPARATOR}'.",
-    "Links must start with http:// or https://. Empty cells mean 'not reported'.",
-    "Nothing is written until the whole file passes the checks; every published version is kept.",
+    N_("Edit the sheets, save as .xlsx, upload on the Data page (or: python -m hmhb_dash ingest FILE)."),
+    N_("Keep sheet names and column headers as they are; one row per record; no merged cells or formulas."),
+    N_("Dates: an Excel date, or text YYYY, YYYY-MM or YYYY-MM-DD; the app shows the precision given."),
+    N_("Lists (topics, countries, organisation ids) are separated by '{separator}'."),
+    N_("Links must start with http:// or https://. Empty cells mean 'not reported'."),
+    N_("Nothing is written until the whole file passes the checks; every published version is kept."),
 ]
+README_HEADER = [N_("sheet"), N_("column"), N_("required"), N_("allowed values"), N_("meaning"), N_("rows")]
 
 COLUMN_HELP: dict[str, dict[str, str]] = {
     "countries": {
-        "iso3": "ISO 3166-1 alpha-3 code; the key every other sheet refers to.",
-        "name": "Country or territory name as shown in the app.",
-        "unicef_region": "UNICEF reporting region.",
-        "unicef_programme_region": "UNICEF programme region.",
-        "unicef_as_of": "When the UNICEF grouping was read (text).",
-        "unicef_source_url": "Link to the source of the UNICEF grouping.",
-        "who_region": "WHO region code: " + ", ".join(f"{k} {v}" for k, v in WHO_REGION_NAMES.items()) + ".",
-        "who_as_of": "When the WHO grouping was read (text).",
-        "who_source_url": "Link to the source of the WHO grouping.",
-        "wb_region": "World Bank region.",
-        "wb_income": "World Bank income group: "
-        + ", ".join(f"{k} {v}" for k, v in INCOME_GROUPS.items())
-        + ".",
-        "wb_as_of": "Which World Bank fiscal-year classification (text).",
-        "wb_source_url": "Link to the source of the World Bank grouping.",
-        "grouping_notes": "Free-text notes on the groupings.",
+        "iso3": N_("ISO 3166-1 alpha-3 code; the key every other sheet refers to."),
+        "name": N_("Country or territory name as shown in the app."),
+        "unicef_region": N_("UNICEF reporting region."),
+        "unicef_programme_region": N_("UNICEF programme region."),
+        "unicef_as_of": N_("When the UNICEF grouping was read (text)."),
+        "unicef_source_url": N_("Link to the source of the UNICEF grouping."),
+        "who_region": N_("WHO region code: {who_regions}."),
+        "who_as_of": N_("When the WHO grouping was read (text)."),
+        "who_source_url": N_("Link to the source of the WHO grouping."),
+        "wb_region": N_("World Bank region."),
+        "wb_income": N_("World Bank income group: {income_groups}."),
+        "wb_as_of": N_("Which World Bank fiscal-year classification (text)."),
+        "wb_source_url": N_("Link to the source of the World Bank grouping."),
+        "grouping_notes": N_("Free-text notes on the groupings."),
     },
     "stage_history": {
-        "iso3": "Country code from the countries sheet.",
-        "stage": "Programme stage: " + "; ".join(f"{k} {v}" for k, v in STAGES.items()) + ".",
-        "since": "When the country reached this stage. Empty means 'not reported' (counts from today).",
-        "basis": "One sentence: why this stage.",
-        "source_url": "Link to the source of the deciding fact.",
+        "iso3": N_("Country code from the countries sheet."),
+        "stage": N_("Programme stage: {stages}."),
+        "since": N_("When the country reached this stage. Empty means 'not reported' (counts from today)."),
+        "basis": N_("One sentence: why this stage."),
+        "source_url": N_("Link to the source of the deciding fact."),
     },
     "milestones": {
-        "id": "Unique id, e.g. BGD-2024-policy-1. Keep ids of existing rows unchanged.",
-        "iso3": f"Country code from the countries sheet, or {GLOBAL_ISO3} for a global milestone.",
-        "date": "When it happened. Empty means 'not reported'.",
-        "kind": "Kind of milestone: " + ", ".join(f"{k} ({v})" for k, v in MILESTONE_KINDS.items()) + ".",
-        "title": "What happened, in one line.",
-        "detail": "Optional longer description.",
-        "source_url": "Link to the source.",
-        "source_date": "Date of the source as written there (text).",
-        "quote": "The source's own words.",
-        "source_note": "Notes on the source (mirror, substitutes, doubts).",
+        "id": N_("Unique id, e.g. BGD-2024-policy-1. Keep ids of existing rows unchanged."),
+        "iso3": N_("Country code from the countries sheet, or {global_code} for a global milestone."),
+        "date": N_("When it happened. Empty means 'not reported'."),
+        "kind": N_("Kind of milestone: {milestone_kinds}."),
+        "title": N_("What happened, in one line."),
+        "detail": N_("Optional longer description."),
+        "source_url": N_("Link to the source."),
+        "source_date": N_("Date of the source as written there (text)."),
+        "quote": N_("The source's own words."),
+        "source_note": N_("Notes on the source (mirror, substitutes, doubts)."),
     },
     "organisations": {
-        "id": "Unique id that activities and evidence refer to (often the short name).",
-        "name": "Full name.",
-        "short_name": "Short name or acronym.",
-        "type": "Type of organisation.",
-        "hq_iso3": "Headquarters country code (from the countries sheet).",
-        "website": "Website link.",
-        "relationship": "Relationship to the HMHB Consortium.",
-        "source_url": "Link to the source.",
-        "verified": "yes if the secretariat has checked the source; no shows 'not verified'.",
+        "id": N_("Unique id that activities and evidence refer to (often the short name)."),
+        "name": N_("Full name."),
+        "short_name": N_("Short name or acronym."),
+        "type": N_("Type of organisation."),
+        "hq_iso3": N_("Headquarters country code (from the countries sheet)."),
+        "website": N_("Website link."),
+        "relationship": N_("Relationship to the HMHB Consortium."),
+        "source_url": N_("Link to the source."),
+        "verified": N_("yes if the secretariat has checked the source; no shows 'not verified'."),
     },
     "activities": {
-        "organisation_id": "Id from the organisations sheet.",
-        "iso3": "Country code from the countries sheet.",
-        "activity_type": "Type of activity.",
-        "start_year": "First year (a whole number); empty if not reported.",
-        "end_year": "Last year; empty if ongoing or not reported.",
-        "description": "What the organisation does there.",
-        "source_url": "Link to the source.",
-        "verified": "yes if the secretariat has checked the source; no shows 'not verified'.",
+        "organisation_id": N_("Id from the organisations sheet."),
+        "iso3": N_("Country code from the countries sheet."),
+        "activity_type": N_("Type of activity."),
+        "start_year": N_("First year (a whole number); empty if not reported."),
+        "end_year": N_("Last year; empty if ongoing or not reported."),
+        "description": N_("What the organisation does there."),
+        "source_url": N_("Link to the source."),
+        "verified": N_("yes if the secretariat has checked the source; no shows 'not verified'."),
     },
     "evidence": {
-        "id": "Unique id. Keep ids of existing rows unchanged.",
-        "title": "Title of the item (kept as plain text).",
-        "authors": "Authors (first author is enough).",
-        "publisher": "Publisher or journal.",
-        "year": "Year of publication.",
-        "type": "Type of evidence.",
-        "topics": "One or more topics separated by ';'.",
-        "countries": f"Country codes separated by ';' (e.g. BGD;NPL); {GLOBAL_ISO3} or empty for global.",
-        "organisation_ids": "Ids from the organisations sheet separated by ';'.",
-        "url": "Link to the item.",
-        "doi": "DOI, e.g. 10.1136/bmj.326.7389.571.",
-        "summary": "Two or three sentences.",
-        "verified": "yes if the secretariat has checked the source; no shows 'not verified'.",
+        "id": N_("Unique id. Keep ids of existing rows unchanged."),
+        "title": N_("Title of the item (kept as plain text)."),
+        "authors": N_("Authors (first author is enough)."),
+        "publisher": N_("Publisher or journal."),
+        "year": N_("Year of publication."),
+        "type": N_("Type of evidence."),
+        "topics": N_("One or more topics separated by ';'."),
+        "countries": N_("Country codes separated by ';' (e.g. BGD;NPL); {global_code} or empty for global."),
+        "organisation_ids": N_("Ids from the organisations sheet separated by ';'."),
+        "url": N_("Link to the item."),
+        "doi": N_("DOI, e.g. 10.1136/bmj.326.7389.571."),
+        "summary": N_("Two or three sentences."),
+        "verified": N_("yes if the secretariat has checked the source; no shows 'not verified'."),
     },
     "indicators": {
-        "iso3": "Country code from the countries sheet.",
-        "indicator": "What the number counts: "
-        + ", ".join(f"{k} ({v})" for k, v in INDICATOR_KINDS.items())
-        + ". Kinds are never added together.",
-        "value": "The number the source gives, as a whole number (47000, not '47,000' or 'over 47k'). "
-        "Empty means 'not reported'.",
-        "period": "The period or scope the number covers, in words (e.g. 2021, 'July 2022 to 2023').",
-        "source_url": "Link to the source of the number.",
-        "quote": "The source's own words giving the number (at most 200 characters).",
-        "source_date": "Date of the source as written there (text).",
-        "source_note": "Notes on the source (mirror, secondary copy, doubts).",
-        "verified": "yes if the source itself was read; no for a mirror or secondary copy.",
+        "iso3": N_("Country code from the countries sheet."),
+        "indicator": N_("What the number counts: {indicator_kinds}. Kinds are never added together."),
+        "value": N_(
+            "The number the source gives, as a whole number (47000, not '47,000' or 'over 47k'). "
+            "Empty means 'not reported'."
+        ),
+        "period": N_("The period or scope the number covers, in words (e.g. 2021, 'July 2022 to 2023')."),
+        "source_url": N_("Link to the source of the number."),
+        "quote": N_("The source's own words giving the number (at most 200 characters)."),
+        "source_date": N_("Date of the source as written there (text)."),
+        "source_note": N_("Notes on the source (mirror, secondary copy, doubts)."),
+        "verified": N_("yes if the source itself was read; no for a mirror or secondary copy."),
     },
     "hmhb_labels": {
-        "iso3": "Country code from the countries sheet.",
-        "scheme": "Which HMHB scheme: phase (newer country pages: 1 Exploration, 2 Initial implementation, "
-        "3 Scale-up) or map_category (2021- World Map: 1 impact study only, 2-4 the three phases).",
-        "code": "HMHB's number in that scheme: phase 1-3 or category 1-4. Phase n is the project's stage "
-        "n+1; category n is stage n.",
-        "label": "HMHB's own words for the label.",
-        "as_of": "When HMHB published it, as written there (e.g. HMHB Survey 2025).",
-        "source_url": "Link to the HMHB page.",
-        "quote": "The page's own words (at most 200 characters).",
+        "iso3": N_("Country code from the countries sheet."),
+        "scheme": N_(
+            "Which HMHB scheme: phase (newer country pages: 1 Exploration, 2 Initial implementation, "
+            "3 Scale-up) or map_category (2021- World Map: 1 impact study only, 2-4 the three phases)."
+        ),
+        "code": N_(
+            "HMHB's number in that scheme: phase 1-3 or category 1-4. Phase n is the project's stage "
+            "n+1; category n is stage n."
+        ),
+        "label": N_("HMHB's own words for the label."),
+        "as_of": N_("When HMHB published it, as written there (e.g. HMHB Survey 2025)."),
+        "source_url": N_("Link to the HMHB page."),
+        "quote": N_("The page's own words (at most 200 characters)."),
     },
 }
+
+
+def column_help(table: str, column: str) -> str:
+    """A column's meaning for the README sheet, in the current language (vocabularies' labels too)."""
+    return _(COLUMN_HELP[table][column]).format(
+        who_regions=", ".join(f"{k} {_(v)}" for k, v in WHO_REGION_NAMES.items()),
+        income_groups=", ".join(f"{k} {_(v)}" for k, v in INCOME_GROUPS.items()),
+        stages="; ".join(f"{k} {_(v)}" for k, v in STAGES.items()),
+        milestone_kinds=", ".join(f"{k} ({_(v)})" for k, v in MILESTONE_KINDS.items()),
+        indicator_kinds=", ".join(f"{k} ({_(v)})" for k, v in INDICATOR_KINDS.items()),
+        global_code=GLOBAL_ISO3,
+    )
 
 
 def dropdowns(table: str) -> dict[str, tuple[list, bool]]:
@@ -212,7 +231,7 @@ def _write_lists(lists) -> dict[tuple[str, str], str]:
     list_ranges: dict[tuple[str, str], str] = {}
     list_column = 0
     for table in TABLES:
-        for column, (values, _) in dropdowns(table).items():
+        for column, (values, _strict) in dropdowns(table).items():
             list_column += 1
             letter = get_column_letter(list_column)
             lists.cell(1, list_column, f"{table}.{column}")
@@ -259,17 +278,17 @@ def _format_column(sheet, table: str, index: int, column: str, values: list) -> 
 
 
 def _add_dropdowns(sheet, table: str, columns: list[str], list_ranges: dict) -> None:
-    for column, (_, strict) in dropdowns(table).items():
+    for column, (_values, strict) in dropdowns(table).items():
         letter = get_column_letter(columns.index(column) + 1)
         validation = DataValidation(
             type="list",
             formula1=list_ranges[(table, column)],
             allow_blank=True,
             showErrorMessage=strict,
-            errorTitle="Not in the list",
-            error=f"Choose a {column} from the list (see the README sheet).",
+            errorTitle=_("Not in the list"),
+            error=_("Choose a {column} from the list (see the README sheet).").format(column=column),
             showInputMessage=not strict,
-            prompt="Pick one, or type several separated by ';'" if not strict else None,
+            prompt=_("Pick one, or type several separated by ';'") if not strict else None,
         )
         validation.add(f"{letter}2:{letter}1048576")
         sheet.add_data_validation(validation)
@@ -281,27 +300,27 @@ def _allowed(table: str, column: str, allowed_by: dict[str, tuple[list, bool]]) 
     if column in allowed_by:
         return ", ".join(map(str, allowed_by[column][0]))
     if (table, column) in DATE_COLUMNS:
-        return DATE_ALLOWED
+        return _(DATE_ALLOWED)
     if is_url_column(column):
-        return "http:// or https:// link"
+        return _("http:// or https:// link")
     if column == "value":
-        return "a whole number, 0 or more"
+        return _("a whole number, 0 or more")
     if column == "code":
-        return "1-4 (phase: 1-3)"
+        return _("1-4 (phase: 1-3)")
     if dtype == "Int64":
-        return "a year, 1950-2100"
+        return _("a year, {low}-{high}").format(low=1950, high=2100)
     if column in ("iso3", "hq_iso3"):
-        return "three upper-case letters"
+        return _("three upper-case letters")
     return ""
 
 
 def _write_readme(sheet, tables: dict[str, pd.DataFrame], version: str, today: dt.date) -> None:
     intro = [
-        ["MMS Adoption Tracker: data workbook"],
-        [f"Exported {today.isoformat()} from data version {version}."],
-        *([line] for line in README_INTRO),
+        [_("MMS Adoption Tracker: data workbook")],
+        [_("Exported {date} from data version {version}.").format(date=today.isoformat(), version=version)],
+        *([_(line).format(separator=LIST_SEPARATOR)] for line in README_INTRO),
         [],
-        ["sheet", "column", "required", "allowed values", "meaning", "rows"],
+        [_(label) for label in README_HEADER],
     ]
     for line in intro:
         sheet.append(line)
@@ -313,9 +332,9 @@ def _write_readme(sheet, tables: dict[str, pd.DataFrame], version: str, today: d
         allowed_by = dropdowns(table)
         for column in workbook_columns(table):
             spec = SCHEMAS[table].columns[column]
-            required = "no" if spec.nullable or str(spec.dtype) == "bool" else "yes"
+            required = _("no") if spec.nullable or str(spec.dtype) == "bool" else _("yes")
             allowed = _allowed(table, column, allowed_by)
-            sheet.append([table, column, required, allowed, COLUMN_HELP[table][column], len(tables[table])])
+            sheet.append([table, column, required, allowed, column_help(table, column), len(tables[table])])
     for letter, width in zip("ABCDEF", (16, 24, 10, 50, 80, 8)):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=header_row + 1):

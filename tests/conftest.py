@@ -35,6 +35,29 @@ def pinned_clock(monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
+@pytest.fixture
+def data_root(tmp_path, monkeypatch) -> Path:
+    """HMHB_DATA_DIR pointed at a copy of the bundled snapshot (the Data page's tests publish into it)."""
+    from tests.data_helpers import make_root
+
+    data = make_root(tmp_path)
+    monkeypatch.setenv("HMHB_DATA_DIR", str(data))
+    return data
+
+
+@pytest.fixture
+def with_secret(monkeypatch):
+    """The admin secret the Data page's tests sign in with (tests.data_helpers.SECRET)."""
+    from hmhb_dash import admin
+    from hmhb_dash.ui import data_page
+    from tests.data_helpers import SECRET
+
+    monkeypatch.setenv(admin.ENV_VAR, SECRET)
+    data_page._admin_throttle.clear()  # the throttle is shared by the whole process, as in the app
+    yield
+    data_page._admin_throttle.clear()
+
+
 def run_app(page_url_path: str = "", params: dict | None = None, timeout: float = 60) -> AppTest:
     """Run the real app (router included) on one page of the registry, with query parameters.
 

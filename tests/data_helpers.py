@@ -15,6 +15,8 @@ from hmhb_dash import store, workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "bundled"
+SECRET = "a-long-test-secret"  # the with_secret fixture (conftest.py) sets it
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def make_root(tmp_path: Path) -> Path:
@@ -66,3 +68,28 @@ def row_of(sheet, **match: object) -> int:
 
 def set_cell(sheet, row: int, name: str, value: object) -> None:
     sheet.cell(row, column(sheet, name)).value = value
+
+
+def signed_in(params: dict | None = None):
+    """The Data page, signed in as a steward (with the with_secret fixture)."""
+    from tests.conftest import run_app
+
+    at = run_app("data", params=params)
+    at.text_input(key="admin_password").set_value(SECRET)
+    at.button[0].click().run()  # the form's Sign in button
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def upload(at, name: str, data: bytes, mime: str = XLSX):
+    at.file_uploader[0].set_value((name, data, mime)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def france_moves(book) -> None:
+    """An edit that moves France from no recorded activity to initial implementation."""
+    book["stage_history"].append(
+        ["FRA", 3, "2025-03", "Pilot in two regions (test).", "https://example.org/f"]
+    )

@@ -13,8 +13,16 @@ import pytest
 
 from hmhb_dash import admin, ingest, store, workbook
 from tests.conftest import run_app
-from tests.data_helpers import ROOT, base_workbook, edit_workbook, make_root, row_of, set_cell, tree_hash
-from tests.test_pages_data import SECRET
+from tests.data_helpers import (
+    ROOT,
+    SECRET,
+    base_workbook,
+    edit_workbook,
+    make_root,
+    row_of,
+    set_cell,
+    tree_hash,
+)
 
 
 @pytest.fixture

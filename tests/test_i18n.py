@@ -139,12 +139,17 @@ def test_catalogue_is_up_to_date_with_the_code(tmp_path):
 
 # --- Every page in French and Portuguese ------------------------------------------------------
 def _interface_texts(at) -> list[str]:
-    """The interface's own texts on a rendered page: titles, headings, captions, labels, buttons."""
+    """The interface's own texts on a rendered page: titles, headings, captions, labels, buttons, and
+    the tables' column headings."""
+    import json
+
     texts = []
     for kind in ("title", "header", "subheader", "caption", "info", "warning", "error", "success"):
         texts += [str(e.value) for e in at.get(kind)]
     for kind in (
         "button",
+        "download_button",
+        "file_uploader",
         "metric",
         "radio",
         "selectbox",
@@ -158,6 +163,9 @@ def _interface_texts(at) -> list[str]:
     ):
         texts += [str(getattr(e, "label", "")) for e in at.get(kind)]
     texts += [str(e.value) for e in at.markdown]
+    for frame in at.dataframe:
+        columns = json.loads(frame.proto.columns or "{}")
+        texts += [str(c["label"]) for c in columns.values() if isinstance(c, dict) and c.get("label")]
     return [t.replace("\\", "") for t in texts if t]
 
 
@@ -185,6 +193,150 @@ def test_page_shows_no_english_interface_text(spec, lang):
     assert shown
     untranslated = [t for t in shown if t in english]
     assert untranslated == [], untranslated
+
+
+# --- The Data page once signed in, and the checks' messages ----------------------------------
+def _bad_workbook() -> bytes:
+    """A workbook with errors (a link, a date, a country code, a stage) and the bundled warnings."""
+    from tests.data_helpers import edit_workbook, set_cell
+
+    def edit(book):
+        set_cell(book["milestones"], 2, "source_url", "javascript:alert(1)")
+        set_cell(book["milestones"], 3, "date", "31/12/2024")
+        set_cell(book["activities"], 2, "iso3", "bgd")
+        set_cell(book["stage_history"], 2, "stage", 9)
+
+    return edit_workbook(edit)
+
+
+def _checked(data: bytes, lang: str):
+    from hmhb_dash import ingest, workbook
+    from tests.fixtures import TODAY
+
+    with i18n.using(lang):
+        return ingest.validate(workbook.read_files([("edited.xlsx", data)]), TODAY)
+
+
+def _assert_no_english(at, lang: str) -> None:
+    assert not at.exception, at.exception
+    english = _english_interface(lang)
+    untranslated = [t for t in _interface_texts(at) if t in english]
+    assert untranslated == [], untranslated
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_data_page_signed_in_shows_no_english_interface_text(lang, data_root, with_secret):
+    from tests.data_helpers import edit_workbook, france_moves, signed_in, upload
+
+    at = signed_in(params={"lang": lang})
+    assert at.file_uploader, "signed in: the uploader is shown"
+    _assert_no_english(at, lang)
+
+    # A workbook with problems: the report, its messages and the warnings are in the language.
+    at = upload(at, "bad.xlsx", _bad_workbook())
+    _assert_no_english(at, lang)
+    report = next(df.value for df in at.dataframe if "expected" in df.value.columns)
+    english = {
+        (p.sheet, str(p.row), p.column): p.expected for p in _checked(_bad_workbook(), "en").report.errors
+    }
+    assert len(report) == len(english) >= 4
+    for row in report.itertuples(index=False):
+        assert row.expected and row.expected != english[(row.sheet, row.row, row.column)], row
+    assert not [b for b in at.button if b.key == "publish"]
+
+    # A valid workbook: the preview of the changes and the publish controls.
+    at = upload(at, "edited.xlsx", edit_workbook(france_moves))
+    _assert_no_english(at, lang)
+    moves = next(df.value for df in at.dataframe if "from_label" in df.value.columns)
+    stages = i18n.translator(lang)
+    assert list(moves["from_label"]) == [stages.gettext("No recorded activity")]
+    assert list(moves["to_label"]) == [stages.gettext("Initial implementation")]
+    assert list(moves["name"]) == [stages.country("FRA", "France")]
+    changes = next(df.value for df in at.dataframe if "detail" in df.value.columns)
+    assert set(changes["change"]) == {stages.gettext("added")} != {"added"}
+    assert [b for b in at.button if b.key == "publish"]
+
+
+def test_a_problem_found_in_french_says_where_and_what_in_french():
+    from hmhb_dash.problems import Report
+
+    result = _checked(_bad_workbook(), "fr")
+    assert result.tables is None
+    (link,) = result.report.find("milestones", 2, "source_url")
+    assert link.expected == "un lien http:// ou https:// sans espaces"
+    with i18n.using("fr"):
+        line = link.line()
+        csv = result.report.csv().decode("utf-8-sig")
+    assert line == (
+        "erreur  milestones, ligne 2, colonne source_url : trouvé 'javascript:alert(1)' ; "
+        "attendu : un lien http:// ou https:// sans espaces"
+    )
+    assert csv.startswith("Gravité,Feuille,Ligne,Colonne,Trouvé,Attendu")
+    (date,) = result.report.find("milestones", 3, "date")
+    assert date.expected.startswith("une date : une date Excel, ou un texte AAAA")
+    assert "l'ordre du jour et du mois est ambigu dans 31/12/2024" in date.expected
+    (code,) = result.report.find("activities", 2, "iso3")
+    assert code.expected == "un code ISO3 de trois lettres majuscules, p. ex. BGD (vouliez-vous dire BGD ?)"
+    (stage,) = result.report.find("stage_history", 2, "stage")
+    assert "4 (Passage à l'échelle)" in stage.expected and stage.expected.startswith("un code de stade 0")
+    # The same file checked in English, afterwards, is in English: nothing was translated at import.
+    english = _checked(_bad_workbook(), "en").report
+    assert (
+        english.find("milestones", 2, "source_url")[0].expected
+        == "an http:// or https:// link with no spaces"
+    )
+    assert (
+        english.find("milestones", 2, "source_url")[0].line().startswith("error   milestones row 2, column")
+    )
+    # Under Portuguese, a whole-file problem too.
+    with i18n.using("pt"):
+        from hmhb_dash import workbook
+
+        empty = workbook.read_files([("vazio.xlsx", b"")])
+    assert [(p.sheet, p.value, p.expected) for p in Report(empty.problems).problems] == [
+        ("vazio.xlsx", "0 bytes", "um livro de Excel; este ficheiro está vazio")
+    ]
+
+
+def test_french_workbook_has_a_french_readme_and_reads_back_the_same(bundled):
+    import io
+
+    from openpyxl import load_workbook
+
+    from hmhb_dash import workbook
+    from tests.fixtures import TODAY
+
+    version, tables, _ = bundled
+    with i18n.using("fr"):
+        data = workbook.export_workbook(tables, version, TODAY)
+    book = load_workbook(io.BytesIO(data))
+    readme = list(book[workbook.README_SHEET].iter_rows(values_only=True))
+    assert readme[0][0] == "MMS Adoption Tracker : classeur de données"
+    assert ("feuille", "colonne", "obligatoire", "valeurs admises", "signification", "lignes") in [
+        r[:6] for r in readme
+    ]
+    stage = next(r for r in readme if r[:2] == ("stage_history", "stage"))
+    assert stage[2] == "oui" and "4 Passage à l'échelle" in stage[4]
+    assert book.sheetnames[1:3] == ["countries", "stage_history"]  # sheet names and headers stay
+    assert [c.value for c in book["stage_history"][1]] == ["iso3", "stage", "since", "basis", "source_url"]
+    english = _checked(workbook.export_workbook(tables, version, TODAY), "en")
+    french = _checked(data, "fr")
+    assert french.report.errors == [] and english.report.errors == []
+    for name, frame in english.tables.items():
+        assert french.tables[name].equals(frame), name
+
+
+def test_yes_and_no_may_be_typed_in_french_or_portuguese():
+    from hmhb_dash.cells import to_bool
+
+    assert [to_bool(v) for v in ("oui", "Sim", "non", "não", "yes", "no")] == [
+        True,
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
 
 
 def test_language_is_kept_in_the_link_to_the_view():

@@ -8,42 +8,21 @@ import pytest
 from hmhb_dash import admin, store
 from hmhb_dash.registry import page
 from tests.conftest import ROOT, run_app
-from tests.data_helpers import base_workbook, edit_workbook, make_root, set_cell, tree_hash
-
-SECRET = "a-long-test-secret"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from tests.data_helpers import (
+    XLSX,
+    base_workbook,
+    edit_workbook,
+    france_moves,
+    set_cell,
+    signed_in,
+    tree_hash,
+    upload,
+)
 
 
 @pytest.fixture
-def root(tmp_path, monkeypatch):
-    data = make_root(tmp_path)
-    monkeypatch.setenv("HMHB_DATA_DIR", str(data))
-    return data
-
-
-@pytest.fixture
-def with_secret(monkeypatch):
-    from hmhb_dash.ui import data_page
-
-    monkeypatch.setenv(admin.ENV_VAR, SECRET)
-    data_page._admin_throttle.clear()  # the throttle is shared by the whole process, as in the app
-    yield
-    data_page._admin_throttle.clear()
-
-
-def signed_in():
-    at = run_app("data")
-    at.text_input(key="admin_password").set_value(SECRET)
-    at.button[0].click().run()  # the form's Sign in button
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
-def upload(at, name: str, data: bytes, mime: str = XLSX):
-    at.file_uploader[0].set_value((name, data, mime)).run()
-    assert not at.exception, at.exception
-    return at
+def root(data_root):
+    return data_root
 
 
 def table_with(at, column: str):
@@ -103,18 +82,12 @@ def test_oversized_upload_is_refused(root, with_secret):
     assert any("the limit is 10 MB" in e.value for e in at.error)
 
 
-def _france_moves(book):
-    book["stage_history"].append(
-        ["FRA", 3, "2025-03", "Pilot in two regions (test).", "https://example.org/f"]
-    )
-
-
 def test_publish_is_seen_by_an_open_map_session_and_can_be_restored(root, with_secret):
     map_session = run_app()
     before = map_session.dataframe[0].value
     assert "France" not in set(before["name"])
 
-    at = upload(signed_in(), "edited.xlsx", edit_workbook(_france_moves))
+    at = upload(signed_in(), "edited.xlsx", edit_workbook(france_moves))
     moves = table_with(at, "from_label")
     assert list(moves.itertuples(index=False, name=None)) == [
         ("France", "No recorded activity", "Initial implementation", "Mar 2025")

@@ -83,7 +83,8 @@ def require_router() -> None:
 @st.cache_resource(show_spinner=False)
 def report_configuration_once() -> None:
     """Say in the server log, once per process, why a configured admin secret is not used."""
-    problem = admin.secret_problem(st.secrets, os.environ)
+    with i18n.using(i18n.DEFAULT):  # the server log is in English, whoever's run starts the process
+        problem = admin.secret_problem(st.secrets, os.environ)
     if problem:
         logging.getLogger("hmhb_dash").warning(problem)
 
@@ -193,6 +194,11 @@ def table(name: str) -> pd.DataFrame:
     """A table of the data shown; the countries' names are in the current language."""
     if name == "countries" and i18n.current() != i18n.DEFAULT:
         return _localised_countries(str(store.data_dir()), data_version(), i18n.current())
+    return _load_table(str(store.data_dir()), data_version(), name)
+
+
+def stored_table(name: str) -> pd.DataFrame:
+    """A table as stored, the countries' own names included: what an uploaded file is compared with."""
     return _load_table(str(store.data_dir()), data_version(), name)
 
 

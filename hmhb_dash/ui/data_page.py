@@ -1,4 +1,8 @@
-"""The Data page's widgets: admin sign-in, workbook download, upload check, preview, publish, restore."""
+"""The Data page's widgets: admin sign-in, workbook download, upload check, preview, publish, restore.
+
+Everything is in the current language: the problem report's messages are built by the checks in it, so a
+check is cached per file, data version and language. Sheet and column names, values and the publish log's
+summaries (a record, in English) stay as they are."""
 
 from __future__ import annotations
 
@@ -12,9 +16,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from hmhb_dash import admin, store
-from hmhb_dash.i18n import _
-from hmhb_dash.ui.base import data_version, escape_markdown, table, today
+from hmhb_dash import admin, i18n, store
+from hmhb_dash.i18n import N_, _, ngettext
+from hmhb_dash.ui.base import data_version, escape_markdown, stored_table, today
 
 # ingest and workbook (pandera, pycountry, openpyxl) are imported inside the steward's functions:
 # a reader who opens this page without signing in never pays their memory.
@@ -92,26 +96,29 @@ def flash() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _workbook_bytes(root: str, version: str) -> bytes:
+def _workbook_bytes(root: str, version: str, lang: str) -> bytes:
     from hmhb_dash import workbook
 
     _version, tables = store.read_tables(Path(root), version)
-    return workbook.export_workbook(tables, version)
+    with i18n.using(lang):  # the README sheet in the language (cached per language)
+        return workbook.export_workbook(tables, version)
 
 
 def workbook_download() -> None:
     version = data_version()
     st.download_button(
-        "Download the current data (.xlsx)",
-        _workbook_bytes(str(store.data_dir()), version),
+        _("Download the current data (.xlsx)"),
+        _workbook_bytes(str(store.data_dir()), version, i18n.current()),
         file_name=f"mms-tracker-data-{version}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         key="workbook_download",
     )
     st.caption(
-        f"Version {version}. The README sheet explains every column and the allowed values; "
-        "dropdowns offer the closed lists."
+        _(
+            "Version {version}. The README sheet explains every column and the allowed values; dropdowns "
+            "offer the closed lists."
+        ).format(version=escape_markdown(version))
     )
 
 
@@ -126,12 +133,14 @@ def upload_and_check() -> tuple[ingest.Result, ingest.Diff | None, str] | None:
     from hmhb_dash import ingest, workbook
 
     files = st.file_uploader(
-        "Upload the edited workbook (.xlsx), or CSV files named after the sheets",
+        _("Upload the edited workbook (.xlsx), or CSV files named after the sheets"),
         type=["xlsx", "csv"],
         accept_multiple_files=True,
         max_upload_size=_upload_limit_mb(),
         key=f"data_upload_{st.session_state.get('data_upload_round', 0)}",
-        help=f"At most {_upload_limit_mb()} MB. Nothing is written until you press Publish.",
+        help=_("At most {size} MB. Nothing is written until you press Publish.").format(
+            size=_upload_limit_mb()
+        ),
     )
     if not files:
         return None
@@ -140,15 +149,17 @@ def upload_and_check() -> tuple[ingest.Result, ingest.Diff | None, str] | None:
         # People re-upload a corrected workbook next to the first one: check the newest.
         files = workbooks[-1:]
         st.info(
-            f"Checking {escape_markdown(files[0].name)}, the last workbook added. "
-            "Remove the others with their x.",
+            _("Checking {name}, the last workbook added. Remove the others with their x.").format(
+                name=escape_markdown(files[0].name)
+            ),
             icon=":material/info:",
         )
     total = sum(f.size for f in files)
     if total > workbook.MAX_BYTES:
         st.error(
-            f"The upload is {total / 1024 / 1024:.1f} MB; the limit is {_upload_limit_mb()} MB. "
-            "Nothing was read.",
+            _("The upload is {size} MB; the limit is {limit} MB. Nothing was read.").format(
+                size=i18n.format_number(round(total / 1024 / 1024, 1)), limit=_upload_limit_mb()
+            ),
             icon=":material/block:",
         )
         return None
@@ -156,23 +167,28 @@ def upload_and_check() -> tuple[ingest.Result, ingest.Diff | None, str] | None:
     version = data_version()
     key = hashlib.sha256(repr([(n, hashlib.sha256(d).digest()) for n, d in payload]).encode()).hexdigest()
     cached = st.session_state.get("data_check")
-    if not cached or cached[0] != (key, version):
-        with st.spinner("Checking every sheet..."):
+    # The report's messages are in the language they were built in: a language change checks again.
+    if not cached or cached[0] != (key, version, i18n.current()):
+        with st.spinner(_("Checking every sheet...")):
             result = ingest.validate(workbook.read_files(payload), today())
-            current = {name: table(name) for name in ingest.TABLES}
+            # As stored: the countries' names in the language would all read as changed.
+            current = {name: stored_table(name) for name in ingest.TABLES}
             change = ingest.diff(current, result.tables, today()) if result.tables is not None else None
-        cached = ((key, version), result, change)
+        cached = ((key, version, i18n.current()), result, change)
         st.session_state["data_check"] = cached
     return cached[1], cached[2], version
 
 
-_PROBLEM_COLUMNS = {
-    "sheet": st.column_config.TextColumn("Sheet", width="small"),
-    "row": st.column_config.TextColumn("Row", width=60),
-    "column": st.column_config.TextColumn("Column", width="small"),
-    "value": st.column_config.TextColumn("Found", width="small"),
-    "expected": st.column_config.TextColumn("Expected", width="large"),
-}
+# Rows taller than 4rem let the grid wrap a cell's text: a message is read whole (French and Portuguese
+# ones are longer), not cut at the column's edge.
+_ROW_HEIGHT = 76
+
+
+def _problem_columns() -> dict:
+    from hmhb_dash.problems import COLUMN_LABELS
+
+    widths = {"sheet": 120, "row": 60, "column": 130, "value": 160, "expected": "large"}
+    return {c: st.column_config.TextColumn(_(COLUMN_LABELS[c]), width=w) for c, w in widths.items()}
 
 
 def problem_report(report: ingest.Report) -> None:
@@ -183,24 +199,47 @@ def problem_report(report: ingest.Report) -> None:
     frame["row"] = frame["row"].map(lambda r: "" if pd.isna(r) else str(int(r)))
     errors = frame[frame["severity"] == ingest.ERROR].drop(columns="severity")
     warnings = frame[frame["severity"] == ingest.WARNING].drop(columns="severity")
+    columns = _problem_columns()
     if len(errors):
         st.error(
-            f"{len(errors)} problem(s) must be fixed before this file can be published. Nothing has been "
-            "written. Fix them in your file and upload it again.",
+            ngettext(
+                "{n} problem must be fixed before this file can be published. Nothing has been written. "
+                "Fix it in your file and upload it again.",
+                "{n} problems must be fixed before this file can be published. Nothing has been written. "
+                "Fix them in your file and upload it again.",
+                len(errors),
+            ).format(n=i18n.format_number(len(errors))),
             icon=":material/error:",
         )
-        st.dataframe(errors, hide_index=True, width="stretch", column_config=_PROBLEM_COLUMNS, key="errors")
+        st.dataframe(
+            errors,
+            hide_index=True,
+            width="stretch",
+            column_config=columns,
+            key="errors",
+            row_height=_ROW_HEIGHT,
+        )
     else:
-        st.success("The file passed every check.", icon=":material/check_circle:")
+        st.success(_("The file passed every check."), icon=":material/check_circle:")
     if len(warnings):
-        with st.expander(f"{len(warnings)} warning(s): worth a look, they do not block publishing"):
+        label = ngettext(
+            "{n} warning: worth a look, it does not block publishing",
+            "{n} warnings: worth a look, they do not block publishing",
+            len(warnings),
+        ).format(n=i18n.format_number(len(warnings)))
+        with st.expander(label):
             st.dataframe(
-                warnings, hide_index=True, width="stretch", column_config=_PROBLEM_COLUMNS, key="warnings"
+                warnings,
+                hide_index=True,
+                width="stretch",
+                column_config=columns,
+                key="warnings",
+                row_height=_ROW_HEIGHT,
             )
     if len(frame):
         st.download_button(
-            "Download this report (CSV)",
-            frame.to_csv(index=False).encode("utf-8-sig"),
+            _("Download this report (CSV)"),
+            report.csv(),
             file_name="data-check-report.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -210,39 +249,57 @@ def problem_report(report: ingest.Report) -> None:
 
 def change_preview(change: ingest.Diff) -> None:
     if change.empty:
-        st.info("No changes: the file matches the current data.", icon=":material/info:")
+        st.info(_("No changes: the file matches the current data."), icon=":material/info:")
         return
     moves = change.stage_changes
     if len(moves):
-        st.markdown(f"**{len(moves)} country(ies) change stage** (as of today)")
+        st.markdown(
+            ngettext(
+                "**{n} country changes stage** (as of today)",
+                "**{n} countries change stage** (as of today)",
+                len(moves),
+            ).format(n=i18n.format_number(len(moves)))
+        )
+        # The table shows the country names in the language, as every other page does.
+        names = [i18n.country_name(i, n, i18n.current()) for i, n in zip(moves["iso3"], moves["name"])]
         st.dataframe(
-            moves[["name", "from_label", "to_label", "since"]],
+            moves.assign(name=names)[["name", "from_label", "to_label", "since"]],
             hide_index=True,
             width="stretch",
             key="stage_moves",
-            column_config={"name": "Country", "from_label": "From", "to_label": "To", "since": "Since"},
+            column_config={
+                "name": _("Country"),
+                "from_label": _("From"),
+                "to_label": _("To"),
+                "since": _("Since"),
+            },
         )
     else:
-        st.markdown("**No country changes stage.**")
+        st.markdown(_("**No country changes stage.**"))
     counts = change.counts()
-    st.markdown("**Rows per sheet**")
+    st.markdown(_("**Rows per sheet**"))
     st.dataframe(
         counts[(counts[["added", "removed", "changed"]] > 0).any(axis=1)],
         hide_index=True,
         key="change_counts",
-        column_config={"table": "Sheet", "added": "Added", "removed": "Removed", "changed": "Changed"},
+        column_config={
+            "table": _("Sheet"),
+            "added": _("Added"),
+            "removed": _("Removed"),
+            "changed": _("Changed"),
+        },
     )
-    with st.expander("Every added, removed and changed row"):
+    with st.expander(_("Every added, removed and changed row")):
         st.dataframe(
             change.changes(),
             hide_index=True,
             width="stretch",
             key="change_rows",
             column_config={
-                "table": "Sheet",
-                "change": "Change",
-                "row": "Row (key)",
-                "detail": st.column_config.TextColumn("What changed", width="large"),
+                "table": _("Sheet"),
+                "change": _("Change"),
+                "row": _("Row (key)"),
+                "detail": st.column_config.TextColumn(_("What changed"), width="large"),
             },
         )
 
@@ -259,25 +316,31 @@ def rebuild_site(root: Path) -> str:
     try:
         info = site.publish_site(root, out, map_shapes())
     except (site.NotASiteFolderError, OSError, ValueError) as exc:
-        return f" The website in {out} was not rebuilt: {exc}."
-    return f" The website in {out} was rebuilt ({info['files']} files)."
+        return " " + _("The website in {folder} was not rebuilt: {reason}.").format(
+            folder=escape_markdown(str(out)), reason=escape_markdown(str(exc))
+        )
+    return " " + ngettext(
+        "The website in {folder} was rebuilt ({n} file).",
+        "The website in {folder} was rebuilt ({n} files).",
+        info["files"],
+    ).format(folder=escape_markdown(str(out)), n=i18n.format_number(info["files"]))
 
 
 def publish_controls(result: ingest.Result, change: ingest.Diff, checked_against: str) -> None:
     if change.empty:
         return
-    name = st.text_input("Your name (recorded in the publish log)", key="publisher_name", max_chars=80)
+    name = st.text_input(_("Your name (recorded in the publish log)"), key="publisher_name", max_chars=80)
     clicked = st.button(
-        "Publish as a new version",
+        _("Publish as a new version"),
         type="primary",
         disabled=not name.strip(),
         key="publish",
         icon=":material/publish:",
-        help="Writes a new version; the previous one is kept and can be restored.",
+        help=_("Writes a new version; the previous one is kept and can be restored."),
     )
     if not clicked:
         if not name.strip():
-            st.caption("Enter your name to publish.")
+            st.caption(_("Enter your name to publish."))
         return
     try:
         version = store.publish(
@@ -290,22 +353,27 @@ def publish_controls(result: ingest.Result, change: ingest.Diff, checked_against
         )
     except store.StaleVersionError:
         st.warning(
-            "Someone published while you were reviewing. The changes above were recomputed against the "
-            "new data: check them and publish again.",
+            _(
+                "Someone published while you were reviewing. The changes above were recomputed against the "
+                "new data: check them and publish again."
+            ),
             icon=":material/warning:",
         )
         st.session_state.pop("data_check", None)
         return
     except store.StoreBusyError:
-        st.error("Someone else is publishing right now: nothing was written. Try again in a minute.")
+        st.error(_("Someone else is publishing right now: nothing was written. Try again in a minute."))
         return
-    st.session_state["data_flash"] = (
-        f"Published version {version}. Every page shows the new data on its next interaction; "
-        "the previous version is under Versions."
-    ) + rebuild_site(store.data_dir())
+    st.session_state["data_flash"] = _(
+        "Published version {version}. Every page shows the new data on its next interaction; the previous "
+        "version is under Versions and log."
+    ).format(version=escape_markdown(version)) + rebuild_site(store.data_dir())
     st.session_state.pop("data_check", None)
     st.session_state["data_upload_round"] = st.session_state.get("data_upload_round", 0) + 1
     st.rerun()
+
+
+_ACTIONS = {"publish": N_("publish"), "restore": N_("restore")}
 
 
 def versions_panel() -> None:
@@ -316,7 +384,7 @@ def versions_panel() -> None:
             [
                 {
                     "version": i.id,
-                    "current": "current" if i.is_current else "",
+                    "current": _("current") if i.is_current else "",
                     "published": i.created[:19].replace("T", " "),
                     "by": i.by,
                     "changes": i.summary,
@@ -328,48 +396,64 @@ def versions_panel() -> None:
         width="stretch",
         key="versions",
         column_config={
-            "version": "Version",
-            "current": "Current",
-            "published": "Published (UTC)",
-            "by": "By",
-            "changes": st.column_config.TextColumn("Changes", width="large"),
+            "version": _("Version"),
+            "current": _("Current"),
+            "published": _("Published (UTC)"),
+            "by": _("By"),
+            "changes": st.column_config.TextColumn(_("Changes (in English)"), width="large"),
         },
     )
     others = [i.id for i in infos if not i.is_current]
-    choice = st.selectbox("Version to make current again", others, index=None, key="restore_choice")
-    name = st.text_input("Your name (recorded in the log)", key="restorer_name", max_chars=80)
+    choice = st.selectbox(
+        _("Version to make current again"),
+        others,
+        index=None,
+        key="restore_choice",
+        placeholder=_("Choose a version"),
+    )
+    name = st.text_input(_("Your name (recorded in the log)"), key="restorer_name", max_chars=80)
     if st.button(
-        "Restore this version",
+        _("Restore this version"),
         disabled=not (choice and name.strip()),
         key="restore",
         icon=":material/history:",
     ):
         try:
             store.restore(root, choice, by=name.strip())
-        except (store.StoreBusyError, store.UnknownVersionError) as exc:
-            st.error(f"Nothing was changed: {exc}.")
+        except store.StoreBusyError:
+            st.error(_("Nothing was changed: another publish is in progress; try again in a minute."))
             return
-        st.session_state["data_flash"] = f"Version {choice} is current again." + rebuild_site(root)
+        except store.UnknownVersionError:
+            st.error(
+                _(
+                    "Nothing was changed: version {version} cannot be restored (unknown or incomplete)."
+                ).format(version=escape_markdown(choice))
+            )
+            return
+        st.session_state["data_flash"] = _("Version {version} is current again.").format(
+            version=escape_markdown(choice)
+        ) + rebuild_site(root)
         st.session_state.pop("data_check", None)
         st.rerun()
     log = store.publish_log(root)
-    st.markdown("**Publish log**")
+    st.markdown(_("**Publish log**"))
     if not log:
-        st.caption("Nothing published yet: the app shows the bundled public-record snapshot.")
+        st.caption(_("Nothing published yet: the app shows the bundled public-record snapshot."))
         return
     frame = pd.DataFrame(log[::-1])
     frame["source_sha256"] = frame["source_sha256"].fillna("").str[:12]
+    frame["action"] = frame["action"].map(lambda a: _(_ACTIONS[a]) if a in _ACTIONS else a)
     st.dataframe(
         frame[["at", "action", "version", "by", "summary", "source_sha256"]],
         hide_index=True,
         width="stretch",
         key="publish_log",
         column_config={
-            "at": "When (UTC)",
-            "action": "Action",
-            "version": "Version",
-            "by": "By",
-            "summary": st.column_config.TextColumn("Changes", width="large"),
-            "source_sha256": "File hash (sha256, start)",
+            "at": _("When (UTC)"),
+            "action": _("Action"),
+            "version": _("Version"),
+            "by": _("By"),
+            "summary": st.column_config.TextColumn(_("Changes (in English)"), width="large"),
+            "source_sha256": _("File hash (sha256, start)"),
         },
     )
