@@ -10,7 +10,9 @@ base.require_router()
 parsed = map_page.map_view_from_url()
 view = map_page.view_before_widgets(parsed)  # the map reaches the browser before the sidebar
 
-st.title(_("MMS adoption by country"))
+with st.container(gap=None):  # the shapes draw nothing: no gap above the title
+    map_page.send_map_shapes()
+    st.title(_("MMS adoption by country"))
 st.caption(f"{base.escape_markdown(map_page.filter_caption(view))}. {base.attribution()}")
 base.show_notices(parsed)
 # Drawn above the map but filled after it, so the browser gets the map first.

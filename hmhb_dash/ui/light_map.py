@@ -102,17 +102,27 @@ def _year_callback(key: str, year_key: str) -> Callable[[], None]:
     return follow_played_year
 
 
+def send_shapes(key: str) -> None:
+    """Mount the map's shapes (and script) now, ahead of the map itself: the browser then fetches the
+    component's code while the page's first elements are drawn. Give show_map `shapes_sent=True`."""
+    _SHAPES(key=f"{key}_shapes", data=shapes_payload(), height="content")
+
+
 def show_map(
-    view: dict, key: str, year_key: str | None = None, rest_after_drawing: bool = False
+    view: dict,
+    key: str,
+    year_key: str | None = None,
+    rest_after_drawing: bool = False,
+    shapes_sent: bool = False,
 ) -> str | None:
     """Mount the map with `view` (from svgmap.*_view_payload); the ISO3 code clicked, if any.
 
     With `year_key`, a year reached by Play is written to that widget's state when it stops. With
     `rest_after_drawing`, the map asks for a rerun once it is painted (base.map_first).
     """
-    shapes = shapes_payload()
     with st.container(gap=None):
-        _SHAPES(key=f"{key}_shapes", data=shapes, height="content")
+        if not shapes_sent:
+            send_shapes(key)
         result = _COMPONENT(
             key=key,
             data=view | {"rest_after_drawing": True} if rest_after_drawing else view,

@@ -41,7 +41,14 @@ def world_map(view: MapView, rest_after_drawing: bool = False) -> str | None:
         payload = light_map.stage_view(view.year, _filtered(view))
     else:
         payload = light_map.count_layer_view(view.layer, view.year, _filtered(view))
-    return light_map.show_map(payload, key="map", year_key="year", rest_after_drawing=rest_after_drawing)
+    return light_map.show_map(
+        payload, key="map", year_key="year", rest_after_drawing=rest_after_drawing, shapes_sent=True
+    )
+
+
+def send_map_shapes() -> None:
+    """The world map's shapes, ahead of the page's title (light_map.send_shapes)."""
+    light_map.send_shapes("map")
 
 
 def map_view_from_url() -> Parsed:
