@@ -26,7 +26,7 @@ st.caption(map_page.map_caption(view.layer))
 with above_map:
     map_page.map_export_menu(view)
 if map_first:
-    st.stop()  # the map asks for the rest of the page once it is painted
+    st.stop()  # the map asks for the rest of the page once it is drawn
 
 map_page.sidebar_filters(parsed, drawn=view)
 map_page.headline_metrics(view)

@@ -58,7 +58,7 @@ def start_run() -> None:
 
 def map_first() -> bool:
     """True on a session's first run: a cold browser then draws the world map alone, and the map
-    asks for the rest of the page once it is painted.
+    asks for the rest of the page once it is drawn.
 
     Every other kind of element has its own script chunks for the browser to fetch (slider, radio,
     select box, table: about 1.5 MB in 60 files), and the server works out the rest of the page;

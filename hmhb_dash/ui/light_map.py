@@ -44,17 +44,12 @@ export default function ({ data, parentElement, setTriggerValue }) {
     if (data.rest_after_drawing) askForTheRest();
     return true;
   };
-  // Once the map is painted (after the next frame), so the rest of the page never delays it; the
-  // timer covers a background tab, whose frames wait until it is shown.
+  // Once the map is in the page: its code is loaded by then, so the rest of the page no longer
+  // competes with it (asking only after the next frame measured slower for both).
   function askForTheRest() {
     if (parentElement.__hmhbAskedForTheRest) return;
-    const ask = () => {
-      if (parentElement.__hmhbAskedForTheRest) return;
-      parentElement.__hmhbAskedForTheRest = true;
-      setTriggerValue("drawn", true);
-    };
-    requestAnimationFrame(() => setTimeout(ask, 0));
-    setTimeout(ask, 500);
+    parentElement.__hmhbAskedForTheRest = true;
+    setTriggerValue("drawn", true);
   }
   if (!show()) {
     const wait = (event) => {
@@ -118,7 +113,7 @@ def show_map(
     """Mount the map with `view` (from svgmap.*_view_payload); the ISO3 code clicked, if any.
 
     With `year_key`, a year reached by Play is written to that widget's state when it stops. With
-    `rest_after_drawing`, the map asks for a rerun once it is painted (base.map_first).
+    `rest_after_drawing`, the map asks for a rerun once it is in the page (base.map_first).
     """
     with st.container(gap=None):
         if not shapes_sent:
