@@ -132,6 +132,11 @@ def evidence_table(iso3: str) -> None:
     )
 
 
+def _indicator_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    rows = rows.assign(check=verified_mark(rows["verified"]), note=rows["source_note"].fillna(""))
+    return rows[["indicator_label", "value_text", "period_text", "quote", "source_url", "check", "note"]]
+
+
 @dataclass(frozen=True)
 class CountryTexts:
     """What the country page writes, built once per data version, language and country: a rerun
@@ -154,7 +159,7 @@ def _country_texts(version: str, iso3: str) -> CountryTexts:
         policy=tuple(story.milestone_blocks(profile.policy)),
         milestones=tuple(story.milestone_blocks(profile.milestones)),
         labels=indicators.country_labels(table("hmhb_labels"), iso3),
-        indicators=indicators.country_indicators(table("indicators"), iso3),
+        indicators=_indicator_rows(indicators.country_indicators(table("indicators"), iso3)),
         activities=_activity_rows(profile.activities),
         evidence=_evidence_rows(profile.evidence),
     )

@@ -8,7 +8,7 @@ from hmhb_dash import indicators, queries
 from hmhb_dash.i18n import _
 from hmhb_dash.permalinks import MapView
 from hmhb_dash.ui import country_page
-from hmhb_dash.ui.base import empty_note, source_column, source_link, table, text, verified_mark
+from hmhb_dash.ui.base import empty_note, source_column, source_link, table, text
 
 
 def hmhb_label_lines(iso3: str) -> None:
@@ -27,9 +27,8 @@ def indicator_table(iso3: str) -> None:
     if rows.empty:
         empty_note(_("No number of women reached, women targeted or supplements distributed is public here."))
         return
-    rows = rows.assign(check=verified_mark(rows["verified"]), note=rows["source_note"].fillna(""))
     st.dataframe(
-        rows[["indicator_label", "value_text", "period_text", "quote", "source_url", "check", "note"]],
+        rows,
         hide_index=True,
         width="stretch",
         key="indicators",
